@@ -1,0 +1,98 @@
+"""The few calls a script needs: build a model by name, compute an observable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .disorder import ConstantBroadening
+from .errors import CapabilityError, InputError, OrbdiffError, PluginError, invalid
+from .hamiltonian import TightBindingModel
+from .plugin.registry import Registry
+from .structure import KGrid
+
+__all__ = ["check_energies", "compute", "load_model"]
+
+
+def load_model(name: str, *, registry: Registry | None = None, **parameters: Any) -> TightBindingModel:
+    """Build a registered model.
+
+    Parameters
+    ----------
+    name : str
+        Model name, e.g. ``"bcc-p-toy"`` (``orbdiff models`` lists them).
+    registry : Registry, optional
+        Where to look the model up (default: all installed plugins).
+    **parameters
+        Model parameters; names the model does not accept are rejected.
+    """
+    registry = registry or Registry()
+    record = registry.models[name]
+    unknown = sorted(set(parameters) - set(record.parameters))
+    if unknown:
+        accepted = ", ".join(record.parameters) or "none"
+        raise InputError(f"model {name!r} has no parameter {unknown[0]!r}; accepted: {accepted}")
+    return _call_plugin(record, **parameters)
+
+
+def check_energies(energies: Any) -> np.ndarray:
+    """Return energies (eV) as a finite, non-empty 1-D float array, or raise InputError."""
+    try:
+        array = np.atleast_1d(np.asarray(energies, dtype=float))
+    except (TypeError, ValueError):
+        raise invalid("energies", energies, "a list of finite numbers (eV)") from None
+    if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)):
+        raise invalid("energies", energies, "a non-empty list of finite numbers (eV)")
+    return array
+
+
+def compute(
+    observable: str,
+    model: TightBindingModel,
+    *,
+    grid: int | tuple[int, int, int],
+    energies: Any,
+    gamma: float,
+    registry: Registry | None = None,
+    **options: Any,
+):
+    """Evaluate a registered observable on a Γ-centred k-grid.
+
+    Parameters
+    ----------
+    observable : str
+        E.g. ``"diffusivity"``, ``"conductivity"``, ``"dos"``.
+    model : TightBindingModel
+    grid : int or (3,) tuple of int
+        k-points along each reciprocal vector (≥ 2).
+    energies : array_like of float
+        Energies in eV.
+    gamma : float
+        Constant broadening Γ in eV (> 0).
+    **options
+        Passed to the observable's ``compute`` (e.g. ``chunk_size``, ``progress``).
+    """
+    registry = registry or Registry()
+    record = registry.observables[observable]
+    instance = _call_plugin(record)
+    missing = sorted(set(instance.requires) - set(model.capabilities))
+    if missing:
+        raise CapabilityError(
+            f"observable {observable!r} needs {', '.join(missing)}, which model "
+            f"{model.name!r} cannot provide"
+        )
+    kgrid = KGrid(model.crystal, grid)
+    broadening = ConstantBroadening(gamma)
+    return instance.compute(model, kgrid, check_energies(energies), broadening, **options)
+
+
+def _call_plugin(record, **kwargs):
+    try:
+        return record.factory(**kwargs)
+    except OrbdiffError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{record.kind} {record.name!r}: {exc}") from exc
+    except Exception as exc:
+        raise PluginError(f"plugin {record.plugin!r} failed building {record.name!r}: {exc}") from exc

@@ -1,0 +1,88 @@
+"""The ``orbdiff`` command line.
+
+Plugins add sub-commands through the ``orbdiff_register_commands`` hook; the core
+provides ``plugins`` and ``models``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cliutils import get_registry, reports_errors
+from .errors import OrbdiffError, PluginError
+from .plugin.manager import PluginManager, plugin_manager
+
+
+class _CommandGroup(click.Group):
+    """A group that refuses a command name registered twice, naming both plugins."""
+
+    current_plugin = "orbdiff"
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name in self.commands:
+            owner = getattr(self.commands[name], "plugin", "?")
+            raise PluginError(
+                f"command {name!r} is registered by both plugin {owner!r} and "
+                f"plugin {self.current_plugin!r}"
+            )
+        cmd.plugin = self.current_plugin
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_CommandGroup)
+@click.version_option(package_name="orbdiff")
+def cli() -> None:
+    """orbdiff: charge, spin and orbital diffusion tensors of metals."""
+
+
+@cli.command()
+@reports_errors
+def plugins() -> None:
+    """List the loaded plugins, their versions and what they register."""
+    registry = get_registry()
+    for name in registry.plugin_names():
+        click.echo(f"{name} {registry.versions.get(name, 'unknown')}")
+        for kind, names in registry.registered_by(name).items():
+            click.echo(f"    {kind.replace('_', ' ')}: {', '.join(names)}")
+
+
+@cli.command()
+@reports_errors
+def models() -> None:
+    """List the registered models and their parameters."""
+    for name, record in get_registry().models.records.items():
+        parameters = ", ".join(f"{k}={v!r}" for k, v in record.parameters.items())
+        click.echo(f"{name}  [{record.plugin}]  {record.summary}")
+        click.echo(f"    parameters: {parameters or 'none'}")
+
+
+def build_cli(pm: PluginManager) -> click.Group:
+    """Return the ``orbdiff`` group with every plugin's commands added."""
+    group = _CommandGroup(name="orbdiff", commands=dict(cli.commands), callback=cli.callback,
+                          params=list(cli.params), help=cli.help)
+    for name in group.commands:
+        group.commands[name].plugin = "orbdiff"
+    hook = pm.hook.orbdiff_register_commands
+    for impl in reversed(hook.get_hookimpls()):
+        group.current_plugin = impl.plugin_name
+        try:
+            impl.function(cli=group)
+        except OrbdiffError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"plugin {impl.plugin_name!r} failed adding commands: {exc}") from exc
+    return group
+
+
+def main(argv: list[str] | None = None, pm: PluginManager | None = None) -> None:
+    """Entry point of the ``orbdiff`` console script."""
+    try:
+        pm = pm or plugin_manager()
+        group = build_cli(pm)
+    except OrbdiffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    group.main(args=argv, prog_name="orbdiff", obj={"plugin_manager": pm})

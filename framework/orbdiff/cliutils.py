@@ -1,0 +1,115 @@
+"""Click helpers shared by the ``orbdiff`` command and plugin commands.
+
+Plugins that add commands (hook ``orbdiff_register_commands``) use these so that
+every command parses energies and parameters and reports errors the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import click
+import numpy as np
+
+from .errors import InputError, OrbdiffError, invalid
+from .plugin.registry import Registry
+
+__all__ = [
+    "OrbdiffClickError",
+    "get_registry",
+    "parse_energies",
+    "parse_parameters",
+    "reports_errors",
+    "write_json",
+]
+
+_ENERGIES_FORM = "a comma list like 0.5,0.7 or a range start:stop:count like -1.5:1.5:61 (eV)"
+
+
+class OrbdiffClickError(click.ClickException):
+    """Printed as one ``Error: ...`` line; exit status 2."""
+
+    exit_code = 2
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Decorator: turn :class:`OrbdiffError` into one error line without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except OrbdiffError as exc:
+            raise OrbdiffClickError(str(exc)) from exc
+
+    return wrapper
+
+
+def get_registry() -> Registry:
+    """The registry of the running ``orbdiff`` command (built once per invocation)."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, dict):
+        root.obj = {}
+    if "registry" not in root.obj:
+        root.obj["registry"] = Registry(root.obj.get("plugin_manager"))
+    return root.obj["registry"]
+
+
+def parse_energies(text: str, option: str = "--energies") -> np.ndarray:
+    """Parse ``0.5,0.7`` or ``start:stop:count`` into energies (eV)."""
+    try:
+        if ":" in text:
+            start, stop, count = text.split(":")
+            if int(count) < 1 or str(int(count)) != count.strip():
+                raise ValueError
+            values = np.linspace(float(start), float(stop), int(count))
+        else:
+            values = np.array([float(part) for part in text.split(",")])
+    except ValueError:
+        raise invalid(option, text, _ENERGIES_FORM) from None
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        raise invalid(option, text, _ENERGIES_FORM + " with finite numbers")
+    return values
+
+
+def parse_parameters(items: tuple[str, ...], option: str = "--param") -> dict[str, Any]:
+    """Parse ``NAME=VALUE`` pairs; values become numbers where they can."""
+    parameters: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise invalid(option, item, "NAME=VALUE, e.g. a=3.3")
+        parameters[name.strip()] = _number_or_text(value.strip(), option, item)
+    return parameters
+
+
+def _number_or_text(value: str, option: str, item: str) -> Any:
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        raise invalid(option, item, "a finite value")
+    return number
+
+
+def write_json(data: dict[str, Any]) -> None:
+    """Print ``data`` as JSON on standard output."""
+    click.echo(json.dumps(data, indent=None, allow_nan=True))
+
+
+def finite_option(name: str, value: float | None, minimum: float | None = None,
+                  strict: bool = False) -> float | None:
+    """Check a numeric option: finite, and ≥ (or >, if ``strict``) ``minimum``."""
+    if value is None:
+        return None
+    too_small = minimum is not None and (value <= minimum if strict else value < minimum)
+    if not math.isfinite(value) or too_small:
+        bound = "" if minimum is None else f" {'>' if strict else '≥'} {minimum:g}"
+        raise InputError(f"{name}: got {value!r}; expected a finite number{bound}")
+    return value

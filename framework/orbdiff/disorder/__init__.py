@@ -1,0 +1,5 @@
+"""Disorder self-energies."""
+
+from .constant import ConstantBroadening
+
+__all__ = ["ConstantBroadening"]

@@ -1,0 +1,7 @@
+"""Slater-Koster table, model builder, the immutable model and on-site terms."""
+
+from .builder import ModelBuilder
+from .model import TightBindingModel
+from .onsite import OnsiteTerm, SpinOrbitCoupling
+
+__all__ = ["ModelBuilder", "OnsiteTerm", "SpinOrbitCoupling", "TightBindingModel"]

@@ -1,0 +1,127 @@
+"""Mutable builder that assembles a tight-binding model step by step.
+
+Kwant-style: add on-site matrices, hoppings and on-site terms, then call
+:meth:`ModelBuilder.finalized` to get the immutable
+:class:`~orbdiff.hamiltonian.TightBindingModel` that the engine uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..basis.angular_momentum import angular_momentum_matrices
+from ..basis.orbitals import OrbitalSet
+from ..errors import invalid
+from ..structure.crystal import Crystal
+from ..structure.neighbours import Bond
+from .model import TightBindingModel
+from .slater_koster import hopping_matrix, two_centre_block
+
+__all__ = ["ModelBuilder"]
+
+
+class ModelBuilder:
+    """Collects the pieces of a model.
+
+    Parameters
+    ----------
+    crystal : Crystal
+    orbitals : OrbitalSet or mapping of symbol to OrbitalSet
+        Orbitals on every atom, or per chemical symbol.
+    """
+
+    def __init__(self, crystal: Crystal, orbitals: OrbitalSet | Mapping[str, OrbitalSet]) -> None:
+        self.crystal = crystal
+        if isinstance(orbitals, OrbitalSet):
+            self.atom_orbitals = tuple(orbitals for _ in crystal.symbols)
+        else:
+            missing = sorted(set(crystal.symbols) - set(orbitals))
+            if missing:
+                raise invalid("orbitals", sorted(orbitals), f"orbitals for every species {missing}")
+            self.atom_orbitals = tuple(orbitals[s] for s in crystal.symbols)
+        sizes = [o.n_orbitals for o in self.atom_orbitals]
+        self._offsets = np.concatenate([[0], np.cumsum(sizes)])
+        n = int(self._offsets[-1])
+        self._onsite = np.zeros((2 * n, 2 * n), dtype=complex)
+        self._bond_vectors: list[np.ndarray] = []
+        self._hoppings: list[np.ndarray] = []
+
+    @property
+    def n_orbitals(self) -> int:
+        """Orbitals per cell, without spin."""
+        return int(self._offsets[-1])
+
+    def _atom_slice(self, atom: int, spin: bool) -> slice:
+        factor = 2 if spin else 1
+        return slice(factor * self._offsets[atom], factor * self._offsets[atom + 1])
+
+    def add_onsite_energies(self, atom: int, energies: Sequence[float]) -> None:
+        """Add spin-independent orbital energies (eV) on one atom, in its orbital order."""
+        energies = np.asarray(energies, dtype=float)
+        block = self._atom_slice(atom, spin=True)
+        self._onsite[block, block] += np.diag(np.repeat(energies, 2))
+
+    def add_onsite_term(
+        self, term: Callable[[OrbitalSet], np.ndarray], atoms: Iterable[int] | None = None
+    ) -> None:
+        """Add an on-site term (e.g. SOC) to the given atoms (default: all)."""
+        for atom in range(len(self.atom_orbitals)) if atoms is None else atoms:
+            block = self._atom_slice(atom, spin=True)
+            matrix = np.asarray(term(self.atom_orbitals[atom]), dtype=complex)
+            if not np.allclose(matrix, matrix.conj().T, atol=1e-12):
+                raise ValueError(f"on-site term {getattr(term, 'name', term)!r} is not Hermitian")
+            self._onsite[block, block] += matrix
+
+    def add_hopping(self, bond: Bond, matrix: np.ndarray) -> None:
+        """Add a spin-independent hopping ``⟨i, 0|H|j, d⟩`` (eV) along ``bond``."""
+        full = np.zeros((self.n_orbitals, self.n_orbitals), dtype=complex)
+        full[self._atom_slice(bond.i, False), self._atom_slice(bond.j, False)] = matrix
+        self._bond_vectors.append(np.asarray(bond.vector, dtype=float))
+        self._hoppings.append(full)
+
+    def add_slater_koster(
+        self, bonds: Iterable[Bond], integrals: Sequence[Mapping[str, float]]
+    ) -> None:
+        """Add two-centre hoppings for every bond, with ``integrals[bond.shell]`` (eV)."""
+        for bond in bonds:
+            matrix = _two_centre(self.atom_orbitals[bond.i], self.atom_orbitals[bond.j],
+                                 bond.vector, integrals[bond.shell])
+            self.add_hopping(bond, matrix)
+
+    def finalized(self, name: str = "model", parameters: Mapping[str, Any] | None = None):
+        """Return the immutable :class:`TightBindingModel`; checks that H(k) is Hermitian."""
+        n = self.n_orbitals
+        hoppings = np.array(self._hoppings) if self._hoppings else np.zeros((0, n, n), complex)
+        vectors = np.array(self._bond_vectors) if self._bond_vectors else np.zeros((0, 3))
+        moment = np.zeros((3, n, n), dtype=complex)
+        for atom, orbitals in enumerate(self.atom_orbitals):
+            block = self._atom_slice(atom, spin=False)
+            moment[:, block, block] = angular_momentum_matrices(orbitals)
+        model = TightBindingModel(
+            self.crystal, self.atom_orbitals, vectors, hoppings, self._onsite.copy(), moment,
+            name=name, parameters=parameters or {},
+        )
+        _check_hermitian(model)
+        return model
+
+
+def _two_centre(orbitals_i: OrbitalSet, orbitals_j: OrbitalSet, vector, integrals):
+    if orbitals_i == orbitals_j:
+        return hopping_matrix(orbitals_i, vector, integrals)
+    block = np.zeros((orbitals_i.n_orbitals, orbitals_j.n_orbitals))
+    for shell_a, rows in orbitals_i.shell_slices.items():
+        for shell_b, columns in orbitals_j.shell_slices.items():
+            block[rows, columns] = two_centre_block(shell_a, shell_b, vector, integrals)
+    return block
+
+
+def _check_hermitian(model: TightBindingModel) -> None:
+    k = np.random.default_rng(0).normal(size=(2, 3))
+    h = model.hamiltonian(k)
+    if not np.allclose(h, np.conj(np.swapaxes(h, 1, 2)), atol=1e-10):
+        raise ValueError(
+            "H(k) is not Hermitian: every hopping i→j along d needs its partner j→i along −d"
+        )

@@ -1,0 +1,90 @@
+"""Observables registered by the ``diffusion`` plugin: diffusivity, conductivity, DOS."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+from orbdiff.disorder import ConstantBroadening
+from orbdiff.errors import CapabilityError
+from orbdiff.hamiltonian import TightBindingModel
+from orbdiff.observables import default_chunk_size, density_of_states, integrate, kubo_traces
+from orbdiff.structure import KGrid
+from orbdiff.units import CONDUCTIVITY_UNIT
+
+from .result import DiffusivityResult
+from .tensor import compute_diffusion
+
+__all__ = ["Conductivity", "DensityOfStates", "Diffusivity"]
+
+
+def _gamma(self_energy: Any) -> float:
+    if not isinstance(self_energy, ConstantBroadening):
+        raise CapabilityError(
+            f"the band-basis engine needs a constant broadening, got {self_energy!r}"
+        )
+    return self_energy.gamma
+
+
+def _inputs(model: TightBindingModel, grid: KGrid, gamma: float) -> dict[str, Any]:
+    try:
+        code_version = version("orbdiff")
+    except PackageNotFoundError:
+        code_version = "unknown"
+    parameters = {k: v for k, v in model.parameters.items() if _jsonable(v)}
+    return {"model": model.name, "parameters": parameters, "gamma": gamma,
+            "grid": list(grid.size), "orbdiff_version": code_version}
+
+
+def _jsonable(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)
+
+
+class Diffusivity:
+    """Charge, spin and orbital diffusivity tensors (paper Eqs. 8, 10–13), with Kubo and DOS."""
+
+    name = "diffusivity"
+    requires = ("velocities", "spin", "orbital_moment")
+    units = "S/m"
+
+    def compute(self, model: TightBindingModel, grid: KGrid, energies: np.ndarray,
+                self_energy: Any, chunk_size: int | None = None,
+                progress: bool | None = None) -> DiffusivityResult:
+        """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
+        gamma = _gamma(self_energy)
+        arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress)
+        return DiffusivityResult(np.asarray(energies, float), **arrays,
+                                 inputs=_inputs(model, grid, gamma))
+
+
+class Conductivity:
+    """Kubo (Fermi-surface) conductivity σ_ij = (e²ħ/π) Tr_k[v_j A v_i A], S/m, (n_E, 3, 3)."""
+
+    name = "conductivity"
+    requires = ("velocities",)
+    units = "S/m"
+
+    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
+        gamma = _gamma(self_energy)
+        chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
+        sums = integrate(model, grid, np.zeros((0, model.n_states, model.n_states)),
+                         lambda b: {"kubo": kubo_traces(b, energies, gamma)}, chunk_size, progress)
+        return CONDUCTIVITY_UNIT / model.crystal.volume * sums["kubo"].real
+
+
+class DensityOfStates:
+    """Broadened density of states, states/eV/cell (both spins), (n_E,)."""
+
+    name = "dos"
+    requires = ("hamiltonian",)
+    units = "states/eV/cell"
+
+    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
+        gamma = _gamma(self_energy)
+        chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
+        sums = integrate(model, grid, np.zeros((0, model.n_states, model.n_states)),
+                         lambda b: {"dos": density_of_states(b, energies, gamma)},
+                         chunk_size, progress)
+        return sums["dos"]
