@@ -22,5 +22,6 @@ def toy_result(xi: float, grid: int, energies: tuple[float, ...], gamma: float =
     """Diffusivities of the toy model, computed once per argument set."""
     reg = Registry(plugin_manager(autoload=False, strict=True))
     model = orbdiff.load_model("bcc-p-toy", registry=reg, xi=xi)
-    return orbdiff.compute("diffusivity", model, grid=grid, energies=np.array(energies),
-                           gamma=gamma, registry=reg)
+    return orbdiff.compute(
+        "diffusivity", model, grid=grid, energies=np.array(energies), gamma=gamma, registry=reg
+    )

@@ -15,7 +15,9 @@ from .structure import KGrid
 __all__ = ["check_energies", "compute", "load_model"]
 
 
-def load_model(name: str, *, registry: Registry | None = None, **parameters: Any) -> TightBindingModel:
+def load_model(
+    name: str, *, registry: Registry | None = None, **parameters: Any
+) -> TightBindingModel:
     """Build a registered model.
 
     Parameters
@@ -95,4 +97,6 @@ def _call_plugin(record, **kwargs):
     except (TypeError, ValueError) as exc:
         raise InputError(f"{record.kind} {record.name!r}: {exc}") from exc
     except Exception as exc:
-        raise PluginError(f"plugin {record.plugin!r} failed building {record.name!r}: {exc}") from exc
+        raise PluginError(
+            f"plugin {record.plugin!r} failed building {record.name!r}: {exc}"
+        ) from exc

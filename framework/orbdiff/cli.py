@@ -61,8 +61,13 @@ def models() -> None:
 
 def build_cli(pm: PluginManager) -> click.Group:
     """Return the ``orbdiff`` group with every plugin's commands added."""
-    group = _CommandGroup(name="orbdiff", commands=dict(cli.commands), callback=cli.callback,
-                          params=list(cli.params), help=cli.help)
+    group = _CommandGroup(
+        name="orbdiff",
+        commands=dict(cli.commands),
+        callback=cli.callback,
+        params=list(cli.params),
+        help=cli.help,
+    )
     for name in group.commands:
         group.commands[name].plugin = "orbdiff"
     hook = pm.hook.orbdiff_register_commands

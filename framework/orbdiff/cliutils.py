@@ -103,8 +103,9 @@ def write_json(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data, indent=None, allow_nan=True))
 
 
-def finite_option(name: str, value: float | None, minimum: float | None = None,
-                  strict: bool = False) -> float | None:
+def finite_option(
+    name: str, value: float | None, minimum: float | None = None, strict: bool = False
+) -> float | None:
     """Check a numeric option: finite, and ≥ (or >, if ``strict``) ``minimum``."""
     if value is None:
         return None

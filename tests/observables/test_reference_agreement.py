@@ -28,4 +28,6 @@ def test_chunk_size_does_not_change_results(registry):
     one = compute_diffusion(model, grid, energies, 0.1, chunk_size=1)
     many = compute_diffusion(model, grid, energies, 0.1, chunk_size=23)
     for name in one:
-        np.testing.assert_allclose(one[name], many[name], rtol=1e-12, atol=1e-12 * np.abs(one[name]).max())
+        np.testing.assert_allclose(
+            one[name], many[name], rtol=1e-12, atol=1e-12 * np.abs(one[name]).max()
+        )

@@ -87,8 +87,12 @@ class ModelBuilder:
     ) -> None:
         """Add two-centre hoppings for every bond, with ``integrals[bond.shell]`` (eV)."""
         for bond in bonds:
-            matrix = _two_centre(self.atom_orbitals[bond.i], self.atom_orbitals[bond.j],
-                                 bond.vector, integrals[bond.shell])
+            matrix = _two_centre(
+                self.atom_orbitals[bond.i],
+                self.atom_orbitals[bond.j],
+                bond.vector,
+                integrals[bond.shell],
+            )
             self.add_hopping(bond, matrix)
 
     def finalized(self, name: str = "model", parameters: Mapping[str, Any] | None = None):
@@ -101,8 +105,14 @@ class ModelBuilder:
             block = self._atom_slice(atom, spin=False)
             moment[:, block, block] = angular_momentum_matrices(orbitals)
         model = TightBindingModel(
-            self.crystal, self.atom_orbitals, vectors, hoppings, self._onsite.copy(), moment,
-            name=name, parameters=parameters or {},
+            self.crystal,
+            self.atom_orbitals,
+            vectors,
+            hoppings,
+            self._onsite.copy(),
+            moment,
+            name=name,
+            parameters=parameters or {},
         )
         _check_hermitian(model)
         return model

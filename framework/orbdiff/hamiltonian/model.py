@@ -117,13 +117,18 @@ class TightBindingModel:
         """(3, 2n, 2n) orbital angular momentum L ⊗ 1_spin (units of ħ)."""
         return orbital_operators_spinful(self.orbital_moment)
 
-    def with_onsite(self, term: np.ndarray, name: str | None = None, **parameters) -> TightBindingModel:
+    def with_onsite(
+        self, term: np.ndarray, name: str | None = None, **parameters
+    ) -> TightBindingModel:
         """A new model with the Hermitian (2n, 2n) matrix ``term`` (eV) added on site."""
         term = np.asarray(term, dtype=complex)
         if term.shape != self.onsite.shape or not np.allclose(term, term.conj().T, atol=1e-12):
             raise ValueError(f"on-site term must be a Hermitian {self.onsite.shape} matrix")
-        return self._replace(onsite=self.onsite + term, name=name or self.name,
-                             parameters={**self.parameters, **parameters})
+        return self._replace(
+            onsite=self.onsite + term,
+            name=name or self.name,
+            parameters={**self.parameters, **parameters},
+        )
 
     def with_basis(self, unitary: np.ndarray) -> TightBindingModel:
         """The same model in the orbital basis rotated by ``unitary`` (n, n).

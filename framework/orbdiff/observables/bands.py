@@ -49,9 +49,7 @@ class BandData:
     operators: np.ndarray
 
     @classmethod
-    def from_model(
-        cls, model: TightBindingModel, k: np.ndarray, operators: np.ndarray
-    ) -> BandData:
+    def from_model(cls, model: TightBindingModel, k: np.ndarray, operators: np.ndarray) -> BandData:
         """Diagonalize H(k) once and rotate velocities and ``operators`` (n_ops, N, N)."""
         energies, vectors = np.linalg.eigh(model.hamiltonian(k))
         velocities = to_band_basis(model.velocity_operators(k), vectors)

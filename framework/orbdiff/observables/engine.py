@@ -53,8 +53,14 @@ def integrate(
     """
     totals: dict[str, np.ndarray] = {}
     n_chunks = -(-grid.n_points // chunk_size)
-    bar = tqdm(grid.chunks(chunk_size), total=n_chunks, disable=_disabled(progress),
-               desc="k-points", unit="block", leave=False)
+    bar = tqdm(
+        grid.chunks(chunk_size),
+        total=n_chunks,
+        disable=_disabled(progress),
+        desc="k-points",
+        unit="block",
+        leave=False,
+    )
     for k in bar:
         for name, value in accumulate(BandData.from_model(model, k, operators)).items():
             totals[name] = totals[name] + value if name in totals else value

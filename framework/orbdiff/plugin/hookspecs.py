@@ -95,7 +95,7 @@ def orbdiff_register_self_energies() -> list:
 
 @hookspec
 def orbdiff_register_observables() -> list:
-    """Return observables computed on the k-grid as :class:`~orbdiff.plugin.records.ObservableRecord`.
+    """Return observables on a k-grid as :class:`~orbdiff.plugin.records.ObservableRecord`.
 
     ``factory(**parameters)`` returns an object with ``requires`` (capabilities
     it needs from a model), ``units`` and ``compute(model, grid, energies,

@@ -152,7 +152,9 @@ def _register_guarded(
         return
     try:
         plugin = load()
-        pm.register_versioned(plugin, name, version or str(getattr(plugin, "__version__", "unknown")))
+        pm.register_versioned(
+            plugin, name, version or str(getattr(plugin, "__version__", "unknown"))
+        )
     except Exception as exc:
         message = f"plugin {name!r} could not be loaded: {type(exc).__name__}: {exc}"
         if strict:

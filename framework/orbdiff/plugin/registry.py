@@ -87,7 +87,9 @@ class Registry:
         """Names of the records of each kind that one plugin registered."""
         result = {}
         for attribute, _ in _CATEGORIES.values():
-            names = [n for n, r in getattr(self, attribute).records.items() if r.plugin == plugin_name]
+            names = [
+                n for n, r in getattr(self, attribute).records.items() if r.plugin == plugin_name
+            ]
             if names:
                 result[attribute] = names
         return result

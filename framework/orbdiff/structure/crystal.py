@@ -61,7 +61,9 @@ class Crystal:
         """Build from an ``ase.Atoms`` that is periodic in all three directions."""
         if not all(atoms.pbc):
             raise invalid("atoms.pbc", tuple(bool(p) for p in atoms.pbc), "periodic in x, y and z")
-        return cls(np.asarray(atoms.get_cell()), atoms.get_positions(), atoms.get_chemical_symbols())
+        return cls(
+            np.asarray(atoms.get_cell()), atoms.get_positions(), atoms.get_chemical_symbols()
+        )
 
     @classmethod
     def from_pymatgen(cls, structure: Any) -> Crystal:

@@ -19,19 +19,46 @@ from .table import format_table
 
 @click.command()
 @click.option("--model", "model_name", required=True, help="Registered model, e.g. bcc-p-toy.")
-@click.option("--xi", type=float, default=None, help="Spin-orbit coupling ξ (eV), coefficient of σ·L.")
+@click.option(
+    "--xi", type=float, default=None, help="Spin-orbit coupling ξ (eV), coefficient of σ·L."
+)
 @click.option("--gamma", type=float, default=0.1, show_default=True, help="Broadening Γ (eV).")
-@click.option("--grid", type=int, default=24, show_default=True, help="k-points per reciprocal axis.")
-@click.option("--energies", default="-1.5:1.5:61", show_default=True,
-              help="Energies (eV): comma list 0.5,0.7 or range start:stop:count.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Model parameter, repeatable (e.g. --param a=3.3).")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-              help="Save a PNG of charge/spin/orbital diffusivities vs energy.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Also save the full result as JSON to this file.")
+@click.option(
+    "--grid", type=int, default=24, show_default=True, help="k-points per reciprocal axis."
+)
+@click.option(
+    "--energies",
+    default="-1.5:1.5:61",
+    show_default=True,
+    help="Energies (eV): comma list 0.5,0.7 or range start:stop:count.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Model parameter, repeatable (e.g. --param a=3.3).",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Save a PNG of charge/spin/orbital diffusivities vs energy.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also save the full result as JSON to this file.",
+)
 @reports_errors
 def diffusivity(model_name, xi, gamma, grid, energies, params, plot_path, output_format, output):
     """Charge, spin and orbital diffusivity tensors vs energy."""
@@ -42,8 +69,9 @@ def diffusivity(model_name, xi, gamma, grid, energies, params, plot_path, output
     registry = get_registry()
     energy_values = parse_energies(energies)
     model = load_model(model_name, registry=registry, **parameters)
-    result = compute("diffusivity", model, grid=grid, energies=energy_values, gamma=gamma,
-                     registry=registry)
+    result = compute(
+        "diffusivity", model, grid=grid, energies=energy_values, gamma=gamma, registry=registry
+    )
     if output:
         result.save(output)
     if plot_path:

@@ -34,8 +34,13 @@ def _inputs(model: TightBindingModel, grid: KGrid, gamma: float) -> dict[str, An
     except PackageNotFoundError:
         code_version = "unknown"
     parameters = {k: v for k, v in model.parameters.items() if _jsonable(v)}
-    return {"model": model.name, "parameters": parameters, "gamma": gamma,
-            "grid": list(grid.size), "orbdiff_version": code_version}
+    return {
+        "model": model.name,
+        "parameters": parameters,
+        "gamma": gamma,
+        "grid": list(grid.size),
+        "orbdiff_version": code_version,
+    }
 
 
 def _jsonable(value: Any) -> bool:
@@ -49,14 +54,21 @@ class Diffusivity:
     requires = ("velocities", "spin", "orbital_moment")
     units = "S/m"
 
-    def compute(self, model: TightBindingModel, grid: KGrid, energies: np.ndarray,
-                self_energy: Any, chunk_size: int | None = None,
-                progress: bool | None = None) -> DiffusivityResult:
+    def compute(
+        self,
+        model: TightBindingModel,
+        grid: KGrid,
+        energies: np.ndarray,
+        self_energy: Any,
+        chunk_size: int | None = None,
+        progress: bool | None = None,
+    ) -> DiffusivityResult:
         """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
         arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress)
-        return DiffusivityResult(np.asarray(energies, float), **arrays,
-                                 inputs=_inputs(model, grid, gamma))
+        return DiffusivityResult(
+            np.asarray(energies, float), **arrays, inputs=_inputs(model, grid, gamma)
+        )
 
 
 class Conductivity:
@@ -69,8 +81,14 @@ class Conductivity:
     def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
-        sums = integrate(model, grid, np.zeros((0, model.n_states, model.n_states)),
-                         lambda b: {"kubo": kubo_traces(b, energies, gamma)}, chunk_size, progress)
+        sums = integrate(
+            model,
+            grid,
+            np.zeros((0, model.n_states, model.n_states)),
+            lambda b: {"kubo": kubo_traces(b, energies, gamma)},
+            chunk_size,
+            progress,
+        )
         return CONDUCTIVITY_UNIT / model.crystal.volume * sums["kubo"].real
 
 
@@ -84,7 +102,12 @@ class DensityOfStates:
     def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
-        sums = integrate(model, grid, np.zeros((0, model.n_states, model.n_states)),
-                         lambda b: {"dos": density_of_states(b, energies, gamma)},
-                         chunk_size, progress)
+        sums = integrate(
+            model,
+            grid,
+            np.zeros((0, model.n_states, model.n_states)),
+            lambda b: {"dos": density_of_states(b, energies, gamma)},
+            chunk_size,
+            progress,
+        )
         return sums["dos"]

@@ -7,9 +7,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from .result import DiffusivityResult  # noqa: E402
+from .result import DiffusivityResult
 
 __all__ = ["plot_diffusivities"]
 
@@ -25,8 +25,7 @@ def plot_diffusivities(result: DiffusivityResult, path: str | Path, title: str =
     ax.set_title("charge and spin")
     ax = axes[1]
     ax.plot(e, result.D("lx x", "lx x"), color="darkblue", label=r"$D^{l_x x}_{l_x x}$")
-    ax.plot(e, result.D("ly x", "ly x"), "--", color="cornflowerblue",
-            label=r"$D^{l_y x}_{l_y x}$")
+    ax.plot(e, result.D("ly x", "ly x"), "--", color="cornflowerblue", label=r"$D^{l_y x}_{l_y x}$")
     ax.set_title("orbital")
     ax = axes[2]
     ax.plot(e, result.D("lx x", "sx x"), color="red", label=r"$D^{l_x x}_{s_x x}$ (s→l)")

@@ -10,12 +10,15 @@ from .observables import Conductivity, DensityOfStates, Diffusivity
 @hookimpl
 def orbdiff_register_observables():
     return [
-        ObservableRecord("diffusivity", Diffusivity, "charge/spin/orbital diffusivity tensors",
-                         units="S/m"),
-        ObservableRecord("conductivity", Conductivity, "Kubo Fermi-surface conductivity",
-                         units="S/m"),
-        ObservableRecord("dos", DensityOfStates, "broadened density of states",
-                         units="states/eV/cell"),
+        ObservableRecord(
+            "diffusivity", Diffusivity, "charge/spin/orbital diffusivity tensors", units="S/m"
+        ),
+        ObservableRecord(
+            "conductivity", Conductivity, "Kubo Fermi-surface conductivity", units="S/m"
+        ),
+        ObservableRecord(
+            "dos", DensityOfStates, "broadened density of states", units="states/eV/cell"
+        ),
     ]
 
 

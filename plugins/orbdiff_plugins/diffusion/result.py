@@ -30,8 +30,11 @@ def _index(label: str) -> int:
     """Row/column of ``"sx x"`` (or ``"s_x x"``) in the 18×18 tensor."""
     parts = label.replace("_", "").split()
     if len(parts) != 2 or parts[0] not in OPERATORS or parts[1] not in DIRECTIONS:
-        raise invalid("component", label, "'<op> <dir>' with op in sx, sy, sz, lx, ly, lz "
-                                          "and dir in x, y, z, e.g. 'sx x'")
+        raise invalid(
+            "component",
+            label,
+            "'<op> <dir>' with op in sx, sy, sz, lx, ly, lz and dir in x, y, z, e.g. 'sx x'",
+        )
     return 3 * OPERATORS.index(parts[0]) + DIRECTIONS.index(parts[1])
 
 
@@ -63,7 +66,7 @@ class DiffusivityResult:
     dos: np.ndarray
     inputs: dict[str, Any] = field(default_factory=dict)
 
-    def D(self, upper: str, lower: str) -> np.ndarray:  # noqa: N802 (the paper's symbol)
+    def D(self, upper: str, lower: str) -> np.ndarray:
         """``D^{upper}_{lower}`` vs energy, e.g. ``D("lx x", "sx x")`` = D^{l_x x}_{s_x x}.
 
         ``upper`` is the current (operator, direction), ``lower`` the gradient's.

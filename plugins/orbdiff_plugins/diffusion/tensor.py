@@ -20,7 +20,7 @@ from orbdiff.observables import (
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
-__all__ = ["DIRECTIONS", "OPERATORS", "compute_diffusion", "component_weights"]
+__all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion"]
 
 #: Angular-momentum operators of the tensor, in row/column order.
 OPERATORS = ("sx", "sy", "sz", "lx", "ly", "lz")
@@ -88,7 +88,9 @@ def compute_diffusion(
 
     if chunk_size is None:
         chunk_size = default_chunk_size(n, len(energies))
-    sums = integrate(model, grid, angular_momentum_operators(model), accumulate, chunk_size, progress)
+    sums = integrate(
+        model, grid, angular_momentum_operators(model), accumulate, chunk_size, progress
+    )
     # Tr_k = (1/V_cell) × Brillouin-zone average; Eq. (8) × e²Γ/(π n_i V0²)
     factor = CONDUCTIVITY_UNIT / model.crystal.volume
     weights = component_weights()[None, :, None, :, None]

@@ -67,6 +67,10 @@ def bcc_p_toy(
     builder.add_slater_koster(neighbour_shells(crystal, 1), [{"pps": v_sigma, "ppp": v_pi}])
     if xi:
         builder.add_onsite_term(SpinOrbitCoupling(xi))
-    parameters = {"v_sigma": v_sigma, "v_pi": v_pi, "xi": xi,
-                  "a": float(a) if structure is None else None}
+    parameters = {
+        "v_sigma": v_sigma,
+        "v_pi": v_pi,
+        "xi": xi,
+        "a": float(a) if structure is None else None,
+    }
     return builder.finalized(name="bcc-p-toy", parameters=parameters)

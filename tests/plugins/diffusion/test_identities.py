@@ -62,10 +62,12 @@ def test_onsager_reciprocity(xi):
     result = toy_result(xi, 8, ENERGIES)
     scale = np.abs(result.tensor).max()
     for a, b in (("l", "l"), ("s", "s"), ("s", "l"), ("l", "s")):
-        np.testing.assert_allclose(result.D(f"{b}x y", f"{a}y x"), result.D(f"{b}y x", f"{a}x y"),
-                                   atol=1e-10 * scale)
-        np.testing.assert_allclose(result.D(f"{b}y y", f"{a}x x"), result.D(f"{b}x x", f"{a}y y"),
-                                   atol=1e-10 * scale)
+        np.testing.assert_allclose(
+            result.D(f"{b}x y", f"{a}y x"), result.D(f"{b}y x", f"{a}x y"), atol=1e-10 * scale
+        )
+        np.testing.assert_allclose(
+            result.D(f"{b}y y", f"{a}x x"), result.D(f"{b}x x", f"{a}y y"), atol=1e-10 * scale
+        )
     # and the orbital swapping coefficient is not trivially zero
     assert np.max(np.abs(result.D("ly y", "lx x"))) > 1e-3 * scale
 
@@ -90,11 +92,17 @@ def test_rotated_crystal_gives_rotated_tensor(registry):
     crystal = orbdiff.Crystal.bcc(3.3)
     kwargs = {"grid": 5, "energies": [0.5], "gamma": 0.1, "registry": registry}
     plain = orbdiff.compute(
-        "diffusivity", orbdiff.load_model("bcc-p-toy", registry=registry, xi=0.05,
-                                          structure=crystal), **kwargs)
+        "diffusivity",
+        orbdiff.load_model("bcc-p-toy", registry=registry, xi=0.05, structure=crystal),
+        **kwargs,
+    )
     turned = orbdiff.compute(
-        "diffusivity", orbdiff.load_model("bcc-p-toy", registry=registry, xi=0.05,
-                                          structure=crystal.rotated(rotation)), **kwargs)
+        "diffusivity",
+        orbdiff.load_model(
+            "bcc-p-toy", registry=registry, xi=0.05, structure=crystal.rotated(rotation)
+        ),
+        **kwargs,
+    )
     r = rotation
     expected_charge = np.einsum("ai,bj,eij->eab", r, r, plain.charge)
     t = plain.tensor.reshape(1, 6, 3, 6, 3)
