@@ -43,10 +43,14 @@ def cli() -> None:
 def plugins() -> None:
     """List the loaded plugins, their versions and what they register."""
     registry = get_registry()
+    group = click.get_current_context().find_root().command
     for name in registry.plugin_names():
         click.echo(f"{name} {registry.versions.get(name, 'unknown')}")
         for kind, names in registry.registered_by(name).items():
             click.echo(f"    {kind.replace('_', ' ')}: {', '.join(names)}")
+        commands = [c for c, cmd in group.commands.items() if getattr(cmd, "plugin", "") == name]
+        if commands:
+            click.echo(f"    commands: {', '.join(sorted(commands))}")
 
 
 @cli.command()

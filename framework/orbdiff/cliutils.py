@@ -20,6 +20,9 @@ from .plugin.registry import Registry
 
 __all__ = [
     "OrbdiffClickError",
+    "check_grid",
+    "check_model_parameters",
+    "finite_option",
     "get_registry",
     "parse_energies",
     "parse_parameters",
@@ -86,6 +89,24 @@ def parse_parameters(items: tuple[str, ...], option: str = "--param") -> dict[st
             raise invalid(option, item, "NAME=VALUE, e.g. a=3.3")
         parameters[name.strip()] = _number_or_text(value.strip(), option, item)
     return parameters
+
+
+def check_model_parameters(registry: Registry, model: str, parameters: dict[str, Any]) -> None:
+    """Reject ``--param`` names that ``model`` does not accept, naming the option."""
+    accepted = registry.models[model].parameters
+    for name in parameters:
+        if name not in accepted:
+            raise InputError(
+                f"--param: model {model!r} has no parameter {name!r}; "
+                f"accepted: {', '.join(accepted) or 'none'}"
+            )
+
+
+def check_grid(grid: int, option: str = "--grid") -> int:
+    """A k-grid size from the command line: an integer ≥ 2."""
+    if grid < 2:
+        raise invalid(option, grid, "an integer ≥ 2 (k-points per reciprocal axis)")
+    return grid
 
 
 def _number_or_text(value: str, option: str, item: str) -> Any:

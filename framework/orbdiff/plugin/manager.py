@@ -116,13 +116,24 @@ def plugin_manager(
     for module_name in _env_list("ORBDIFF_PLUGINS"):
         _register_guarded(pm, module_name, lambda m=module_name: importlib.import_module(m), strict)
     for plugin in extra:
-        name = pm.register(plugin)
-        pm.versions[name] = str(getattr(plugin, "__version__", "unknown"))
+        _register_extra(pm, plugin)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin_name!r}: {exc}") from exc
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from exc
     return pm
+
+
+def _register_extra(pm: PluginManager, plugin: object) -> None:
+    """Register a plugin object given in Python; a malformed one is a PluginError."""
+    try:
+        name = pm.register(plugin)
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {pm.get_canonical_name(plugin)!r}: {exc}") from exc
+    except ValueError as exc:  # a name or object registered twice
+        raise PluginError(str(exc)) from exc
+    if name is not None:  # None: the plugin's name is blocked
+        pm.versions[name] = str(getattr(plugin, "__version__", "unknown"))
 
 
 def _orbdiff_version() -> str:

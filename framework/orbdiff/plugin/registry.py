@@ -96,7 +96,7 @@ class Registry:
 
     def plugin_names(self) -> list[str]:
         """Names of all registered plugins, sorted."""
-        return sorted(name for name, _ in self.pm.list_name_plugin())
+        return sorted(name for name, plugin in self.pm.list_name_plugin() if plugin is not None)
 
 
 def _collect(pm: PluginManager, hook_name: str, record_type: type) -> dict[str, Any]:

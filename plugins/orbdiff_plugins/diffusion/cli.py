@@ -6,6 +6,8 @@ import click
 
 from orbdiff.api import compute, load_model
 from orbdiff.cliutils import (
+    check_grid,
+    check_model_parameters,
     finite_option,
     get_registry,
     parse_energies,
@@ -66,8 +68,10 @@ def diffusivity(model_name, xi, gamma, grid, energies, params, plot_path, output
     if xi is not None:
         parameters["xi"] = finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
+    check_grid(grid)
     registry = get_registry()
     energy_values = parse_energies(energies)
+    check_model_parameters(registry, model_name, parameters)
     model = load_model(model_name, registry=registry, **parameters)
     result = compute(
         "diffusivity", model, grid=grid, energies=energy_values, gamma=gamma, registry=registry
