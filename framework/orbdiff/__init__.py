@@ -9,10 +9,10 @@ polarization and swapping in centrosymmetric metals).
 >>> result = orbdiff.compute("diffusivity", model, grid=8, energies=[0.5], gamma=0.1)
 """
 
-from .api import check_energies, compute, load_model
+from .api import check_energies, compute, load_material, load_model, load_parameter_set
 from .disorder import ConstantBroadening
 from .errors import CapabilityError, InputError, OrbdiffError, PluginError
-from .hamiltonian import ModelBuilder, TightBindingModel
+from .hamiltonian import ModelBuilder, ParameterSet, TightBindingModel
 from .plugin import Registry, hookimpl, plugin_manager
 from .structure import Crystal, KGrid
 
@@ -23,6 +23,7 @@ __all__ = [
     "InputError",
     "KGrid",
     "ModelBuilder",
+    "ParameterSet",
     "OrbdiffError",
     "PluginError",
     "Registry",
@@ -30,6 +31,8 @@ __all__ = [
     "check_energies",
     "compute",
     "hookimpl",
+    "load_material",
     "load_model",
+    "load_parameter_set",
     "plugin_manager",
 ]

@@ -8,11 +8,11 @@ import numpy as np
 
 from .disorder import ConstantBroadening
 from .errors import CapabilityError, InputError, OrbdiffError, PluginError, invalid
-from .hamiltonian import TightBindingModel
+from .hamiltonian import ParameterSet, TightBindingModel
 from .plugin.registry import Registry
 from .structure import KGrid
 
-__all__ = ["check_energies", "compute", "load_model"]
+__all__ = ["check_energies", "compute", "load_material", "load_model", "load_parameter_set"]
 
 
 def load_model(
@@ -36,6 +36,50 @@ def load_model(
         accepted = ", ".join(record.parameters) or "none"
         raise InputError(f"model {name!r} has no parameter {unknown[0]!r}; accepted: {accepted}")
     return _call_plugin(record, **parameters)
+
+
+def load_parameter_set(name: str, *, registry: Registry | None = None) -> ParameterSet:
+    """Load a registered Slater-Koster parameter set, e.g. ``"Ta"`` (``orbdiff materials``)."""
+    registry = registry or Registry()
+    parameter_set = _call_plugin(registry.parameter_sets[name])
+    if not isinstance(parameter_set, ParameterSet):
+        raise PluginError(
+            f"plugin {registry.parameter_sets[name].plugin!r}: parameter set {name!r} must "
+            f"load as a ParameterSet, got {type(parameter_set).__name__}"
+        )
+    return parameter_set
+
+
+def load_material(
+    name: str,
+    structure: Any = None,
+    *,
+    registry: Registry | None = None,
+    shells: int | None = None,
+    soc_scale: float = 1.0,
+    xi: float | None = None,
+    rescale: bool = False,
+) -> TightBindingModel:
+    """Build the model of a real metal from its registered parameter set.
+
+    Parameters
+    ----------
+    name : str
+        Parameter-set name, e.g. ``"Ta"``.
+    structure : ase.Atoms, pymatgen Structure or Crystal, optional
+        Default: the set's own prototype (e.g. bcc Ta at the set's lattice constant).
+    shells : int, optional
+        Neighbour shells (default: all of the set's; the paper used 2).
+    soc_scale : float
+        Fraction of the set's spin-orbit constant (1 = full, 0 = none).
+    xi : float, optional
+        Explicit ξ in eV (coefficient of σ·L), overriding ``soc_scale``.
+    rescale : bool
+        Accept a structure whose lattice constant differs from the set's.
+    """
+    parameter_set = load_parameter_set(name, registry=registry)
+    return parameter_set.build_model(structure, shells=shells, soc_scale=soc_scale, xi=xi,
+                                     rescale=rescale)
 
 
 def check_energies(energies: Any) -> np.ndarray:

@@ -15,6 +15,9 @@ from .errors import OrbdiffError, PluginError
 from .plugin.manager import PluginManager, plugin_manager
 
 
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class _CommandGroup(click.Group):
     """A group that refuses a command name registered twice, naming both plugins."""
 
@@ -94,4 +97,16 @@ def main(argv: list[str] | None = None, pm: PluginManager | None = None) -> None
     except OrbdiffError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    group.main(args=argv, prog_name="orbdiff", obj={"plugin_manager": pm})
+    try:
+        code = group.main(args=argv, prog_name="orbdiff", obj={"plugin_manager": pm},
+                          standalone_mode=False)
+    except _NO_ARGS_IS_HELP as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        sys.exit(0)
+    except click.ClickException as exc:  # usage errors too: one line, no usage dump
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -3,5 +3,6 @@
 from .builder import ModelBuilder
 from .model import TightBindingModel
 from .onsite import OnsiteTerm, SpinOrbitCoupling
+from .parameter_set import ParameterSet
 
-__all__ = ["ModelBuilder", "OnsiteTerm", "SpinOrbitCoupling", "TightBindingModel"]
+__all__ = ["ModelBuilder", "OnsiteTerm", "ParameterSet", "SpinOrbitCoupling", "TightBindingModel"]

@@ -23,3 +23,15 @@ __all__ = [
     "spectral_diagonal",
     "to_band_basis",
 ]
+
+from .electronic import band_energies, projected_dos, shell_projectors  # noqa: E402
+from .fermi import FermiLevel, fermi_level, fermi_level_on_grid  # noqa: E402
+
+__all__ += [
+    "FermiLevel",
+    "band_energies",
+    "fermi_level",
+    "fermi_level_on_grid",
+    "projected_dos",
+    "shell_projectors",
+]

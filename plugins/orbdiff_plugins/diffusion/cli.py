@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
-from orbdiff.api import compute, load_model
+from orbdiff.api import compute, load_material, load_model, load_parameter_set
+from orbdiff.observables import fermi_level
 from orbdiff.cliutils import (
+    OrbdiffClickError,
     check_grid,
     check_model_parameters,
     finite_option,
@@ -17,6 +21,16 @@ from orbdiff.cliutils import (
 )
 
 from .table import format_table
+
+
+def relative_to_fermi_level(result, level):
+    """The same result with energies measured from the Fermi level ``level``."""
+    if level is None:
+        return result
+    inputs = {**result.inputs, "fermi_level": level.energy, "fermi_accuracy": level.accuracy,
+              "fermi_grid": level.grid}
+    return replace(result, energies=result.energies - level.energy, inputs=inputs,
+                   fermi_level=level.energy)
 
 
 @click.command()

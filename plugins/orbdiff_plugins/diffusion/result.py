@@ -17,6 +17,7 @@ __all__ = ["UNITS", "DiffusivityResult"]
 
 UNITS = {
     "energies": "eV",
+    "fermi_level": "eV",
     "charge": "S/m (conductivity units, e²Γ/(π n_i V0²) × D)",
     "tensor": "S/m (conductivity units, e²Γ/(π n_i V0²) × D)",
     "kubo": "S/m",
@@ -57,6 +58,9 @@ class DiffusivityResult:
         Density of states, states/eV/cell, both spins.
     inputs : dict
         What was computed and how (model, parameters, Γ, grid, ...).
+    fermi_level : float or None
+        Fermi level in eV on the model's absolute scale, when ``energies`` are relative
+        to it (real metals); None for models quoted on their own scale.
     """
 
     energies: np.ndarray
@@ -65,6 +69,7 @@ class DiffusivityResult:
     kubo: np.ndarray
     dos: np.ndarray
     inputs: dict[str, Any] = field(default_factory=dict)
+    fermi_level: float | None = None
 
     def D(self, upper: str, lower: str) -> np.ndarray:
         """``D^{upper}_{lower}`` vs energy, e.g. ``D("lx x", "sx x")`` = D^{l_x x}_{s_x x}.
@@ -104,6 +109,8 @@ class DiffusivityResult:
         data: dict[str, Any] = {name: getattr(self, name).tolist() for name in _ARRAYS}
         data["units"] = dict(UNITS)
         data["inputs"] = self.inputs
+        if self.fermi_level is not None:
+            data["fermi_level"] = self.fermi_level
         data["polarization"] = {
             "spin_to_orbit": self.spin_to_orbit_polarization().tolist(),
             "orbit_to_spin": self.orbit_to_spin_polarization().tolist(),
@@ -118,7 +125,8 @@ class DiffusivityResult:
         if missing:
             raise invalid("result", sorted(data), f"the keys {', '.join(_ARRAYS)}")
         arrays = {name: np.asarray(data[name], dtype=float) for name in _ARRAYS}
-        return cls(**arrays, inputs=dict(data.get("inputs", {})))
+        return cls(**arrays, inputs=dict(data.get("inputs", {})),
+                   fermi_level=data.get("fermi_level"))
 
     def save(self, path: str | Path) -> None:
         """Write the result as JSON."""

@@ -1,0 +1,40 @@
+"""High-symmetry k-paths with ase's conventions (Setyawan-Curtarolo special points)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ase.cell import Cell
+
+from .crystal import Crystal
+
+__all__ = ["KPath", "standard_path"]
+
+
+@dataclass(frozen=True, eq=False)
+class KPath:
+    """Points along a path through the Brillouin zone.
+
+    Attributes
+    ----------
+    cartesian : (n, 3) ndarray
+        k-points in Å⁻¹ (reciprocal vectors include 2π).
+    distance : (n,) ndarray
+        Accumulated path length in Å⁻¹ (ase's axis, 2π included), for band plots.
+    labels : tuple of (float, str)
+        Positions on ``distance`` and names of the special points.
+    """
+
+    cartesian: np.ndarray
+    distance: np.ndarray
+    labels: tuple[tuple[float, str], ...]
+
+
+def standard_path(crystal: Crystal, path: str | None = None, npoints: int = 200) -> KPath:
+    """The standard path of the crystal's lattice (e.g. Γ-H-N-Γ-P-H|P-N for bcc)."""
+    bandpath = Cell(crystal.cell).bandpath(path, npoints=npoints)
+    cartesian = bandpath.kpts @ crystal.reciprocal_cell
+    x, special_x, names = bandpath.get_linear_kpoint_axis()
+    names = ["Γ" if name == "G" else name for name in names]
+    return KPath(cartesian, x, tuple(zip(special_x, names, strict=True)))
