@@ -164,6 +164,7 @@ def test_plugins_lists_each_plugin_with_version_and_registrations(pm):
         f"core {VERSION}": ["onsite terms: soc", "self energies: constant"],
         f"diffusion {VERSION}": ["observables: conductivity, diffusivity, dos"],
         f"toy {VERSION}": ["models: bcc-p-toy"],
+        f"papaconstantopoulos {VERSION}": ["commands: bands, dos, materials"],
         f"{__name__} {__version__}": ["models: test-s-band"],
     }
     assert set(blocks) == set(expected)

@@ -34,6 +34,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "orbdiff.plugin.core_terms:core",
     "orbdiff_plugins.toy.plugin:toy",
     "orbdiff_plugins.diffusion.plugin:diffusion",
+    "orbdiff_plugins.papaconstantopoulos.plugin:papaconstantopoulos",
 )
 
 ENTRY_POINT_GROUP = "orbdiff"

@@ -1,0 +1,381 @@
+"""Parameter files of ``materials_db/``: find, validate against the schema, load.
+
+A file holds one two-centre Slater-Koster set in the units its source prints (energies in
+Ry, spin-orbit constant in eV as the coefficient of L·S), each number with its source;
+see ``materials_db/README.md``. :func:`load_parameter_set` converts to orbdiff's units:
+energies in eV, ``xi`` as the coefficient of σ·L (half the L·S constant).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from orbdiff.errors import InputError
+from orbdiff.hamiltonian.parameter_set import ParameterSet
+from orbdiff.units import RYDBERG
+
+__all__ = [
+    "ENVIRONMENT_VARIABLE",
+    "MATERIALS_DB",
+    "SCHEMA_FILE",
+    "load_parameter_set",
+    "materials_db_path",
+    "parameter_files",
+    "read_parameter_file",
+    "schema_path",
+]
+
+#: Environment variable naming a folder of parameter files to use instead of the built-in one.
+ENVIRONMENT_VARIABLE = "ORBDIFF_MATERIALS_DB"
+
+#: The folder of parameter files in use, resolved on each access (see :func:`materials_db_path`).
+MATERIALS_DB: Path  # provided by the module __getattr__ below, never computed at import
+
+#: Name of the JSON Schema file inside a materials_db folder.
+SCHEMA_FILE = "schema.json"
+
+_JSON_TYPES = {
+    "number": "a number",
+    "integer": "an integer",
+    "string": "a string",
+    "object": "an object {...}",
+    "array": "a list [...]",
+    "null": "null",
+    "boolean": "true or false",
+}
+
+
+def _default_folders() -> list[Path]:
+    """The built-in materials_db: in the source tree, then installed under sys.prefix."""
+    return [
+        Path(__file__).resolve().parents[3] / "materials_db",
+        Path(sys.prefix) / "share" / "orbdiff" / "materials_db",
+    ]
+
+
+def _candidate_folders() -> list[tuple[str, Path]]:
+    override = os.environ.get(ENVIRONMENT_VARIABLE)
+    if override:
+        return [(f"${ENVIRONMENT_VARIABLE}", Path(override).expanduser())]
+    return [("built-in", folder) for folder in _default_folders()]
+
+
+def materials_db_path() -> Path:
+    """The folder of parameter files in use.
+
+    ``$ORBDIFF_MATERIALS_DB`` if set, else the repository's ``materials_db/``, else
+    ``<sys.prefix>/share/orbdiff/materials_db``. Resolved on every call, never at import.
+
+    Returns
+    -------
+    pathlib.Path
+        An existing folder.
+
+    Raises
+    ------
+    InputError
+        If none of the places exists; the message lists them.
+    """
+    candidates = _candidate_folders()
+    for _, folder in candidates:
+        if folder.is_dir():
+            return folder
+    looked = "; ".join(f"{label} {folder}" for label, folder in candidates)
+    raise InputError(
+        f"materials_db: no folder of parameter files found (looked in: {looked}); "
+        f"expected an existing folder, e.g. set {ENVIRONMENT_VARIABLE} to one"
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # MATERIALS_DB is computed on access (PEP 562), so importing never touches the disk.
+    if name == "MATERIALS_DB":
+        return materials_db_path()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parameter_files(folder: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The parameter files of a folder, sorted by name.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        Folder to list (default: :func:`materials_db_path`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every ``*.json`` file except ``schema.json``.
+    """
+    root = materials_db_path() if folder is None else Path(folder)
+    if not root.is_dir():
+        raise InputError(f"materials_db: got {str(root)!r}; expected an existing folder")
+    return sorted(p for p in root.glob("*.json") if p.name != SCHEMA_FILE)
+
+
+def schema_path() -> Path:
+    """The JSON Schema of parameter files.
+
+    orbdiff's own schema (source tree, then installed copy) takes precedence, so a folder
+    given by ``$ORBDIFF_MATERIALS_DB`` cannot loosen it; that folder's ``schema.json`` is
+    used only if orbdiff ships none.
+    """
+    folders = _default_folders()
+    override = os.environ.get(ENVIRONMENT_VARIABLE)
+    if override:
+        folders.append(Path(override).expanduser())
+    for folder in folders:
+        if (folder / SCHEMA_FILE).is_file():
+            return folder / SCHEMA_FILE
+    raise InputError(
+        f"materials_db: {SCHEMA_FILE} not found in {', '.join(map(str, folders))}; "
+        "expected orbdiff's parameter-file schema"
+    )
+
+
+@functools.cache
+def _validator(path: Path) -> Draft202012Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def read_parameter_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a parameter file and validate it against the schema.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON parameter file (format: ``materials_db/README.md``).
+
+    Returns
+    -------
+    dict
+        The file's content, unchanged (energies in Ry, spin-orbit constant of L·S in eV).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, is not valid JSON (the message gives the line), has a
+        duplicated key or a non-finite number, or breaks the schema. The message names
+        the file, the field (e.g. ``shells[1].integrals.pps``) and the expected form.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read ({exc.strerror}); expected a readable "
+                         "JSON parameter file") from None
+    data = _parse(file, text)
+    for where, number in _numbers(data, ()):
+        if not math.isfinite(number):
+            raise InputError(f"{file}: field {_dotted(where)}: got {number}; "
+                             "expected a finite number")
+    validator = _validator(schema_path())
+    errors = sorted(validator.iter_errors(data), key=lambda e: _reading_order(data, e))
+    if errors:
+        where, message, expected = _explain(errors[0], validator.schema)
+        raise InputError(f"{file}: field {where}: {message}; expected {expected}")
+    return data
+
+
+def load_parameter_set(path: str | os.PathLike[str]) -> ParameterSet:
+    """Read a parameter file and convert it to orbdiff's units.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON parameter file.
+
+    Returns
+    -------
+    ParameterSet
+        On-site energies, integrals and Fermi energy in eV (file value × ``RYDBERG``);
+        ``xi`` in eV as the coefficient of σ·L, half the file's L·S constant (None if the
+        file has none); ``provenance`` maps each field to its source string.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_parameter_file`.
+    """
+    file = Path(path)
+    data = read_parameter_file(file)
+    soc = data["spin_orbit"]["value"]
+    fermi = data["fermi_energy"]["value"]
+    try:
+        return ParameterSet(
+            name=data["name"],
+            element=data["element"],
+            structure=data["structure"],
+            lattice_constant=float(data["lattice_constant"]["value"]),
+            valence_electrons=float(data["valence_electrons"]["value"]),
+            onsite=_to_ev(data["onsite"]),
+            shells=[_to_ev(shell["integrals"]) for shell in data["shells"]],
+            xi=None if soc is None else soc / 2,  # L·S constant -> coefficient of σ·L
+            fermi_energy=None if fermi is None else fermi * RYDBERG,
+            provenance=_provenance(data, file),
+        )
+    except InputError as exc:
+        raise InputError(f"{file}: {exc}") from None
+
+
+def _to_ev(energies: dict[str, float]) -> dict[str, float]:
+    return {key: value * RYDBERG for key, value in energies.items()}
+
+
+def _provenance(data: dict[str, Any], file: Path) -> dict[str, str]:
+    soc = data["spin_orbit"]
+    return {
+        "citation": data["citation"],
+        "source": data["source"],
+        "conventions": data["conventions"],
+        "lattice_constant": data["lattice_constant"]["source"],
+        "valence_electrons": data["valence_electrons"]["source"],
+        "spin_orbit": soc["source"],
+        "spin_orbit_convention": f"file: {soc['value']} eV × L·S on {soc['applies_to']}; "
+                                 "xi = value / 2 (coefficient of σ·L)",
+        "fermi_energy": data["fermi_energy"]["source"],
+        "energy_unit": f"file in Ry, converted with 1 Ry = {RYDBERG} eV",
+        "file": file.name,
+    }
+
+
+class _DuplicateKeyError(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _parse(file: Path, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        keys = re.findall(r'"([^"\\]+)"\s*:', text[: exc.pos])
+        near = f", near field {keys[-1]!r}" if keys else ""
+        raise InputError(
+            f"{file}: line {exc.lineno}, column {exc.colno}{near}: invalid JSON ({exc.msg}); "
+            "expected a JSON object (check commas, quotes and brackets)"
+        ) from None
+    except _DuplicateKeyError as exc:
+        raise InputError(f"{file}: field {exc.args[0]!r} appears twice in one object; "
+                         "expected each field once") from None
+
+
+def _numbers(node: Any, where: tuple) -> Iterator[tuple[tuple, float]]:
+    if isinstance(node, float):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _numbers(value, (*where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _numbers(value, (*where, index))
+
+
+def _dotted(where: tuple | list) -> str:
+    """``("shells", 1, "integrals", "pps")`` -> ``shells[1].integrals.pps``."""
+    text = ""
+    for part in where:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top level)"
+
+
+def _reading_order(data: Any, error: ValidationError) -> tuple[int, ...]:
+    """Position of the error's field in the file: errors are reported first-come."""
+    order, node = [], data
+    for part in error.absolute_path:
+        if isinstance(node, dict):
+            order.append(list(node).index(part))
+        else:
+            order.append(part)
+        node = node[part]
+    return tuple(order)
+
+
+def _explain(error: ValidationError, root: dict[str, Any]) -> tuple[str, str, str]:
+    """(field path, what was found, what the schema expects) for one schema error."""
+    where = list(error.absolute_path)
+    kind, rule, schema = error.validator, error.validator_value, error.schema
+    if kind == "required":
+        missing = next(key for key in rule if key not in error.instance)
+        wanted = _resolve(schema.get("properties", {}).get(missing, {}), root)
+        return _dotted([*where, missing]), "missing", _expected(wanted)
+    if kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        extra = next(key for key in error.instance if key not in allowed)
+        return (_dotted([*where, extra]), f"unknown field {extra!r}",
+                f"only the fields {', '.join(allowed)}")
+    if kind in ("minItems", "maxItems"):
+        low, high = schema.get("minItems", 0), schema.get("maxItems")
+        count = f"{low} to {high}" if high is not None else f"at least {low}"
+        return _dotted(where), _got(error.instance), f"{count} entries"
+    return _dotted(where), _got(error.instance), _expected(_resolve(schema, root))
+
+
+def _got(value: Any) -> str:
+    """What the file holds, in JSON spelling and short."""
+    if isinstance(value, list):
+        return f"got a list of {len(value)} entries"
+    if isinstance(value, dict):
+        return "got an object {...}"
+    text = json.dumps(value, ensure_ascii=False)
+    return f"got {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """Follow local ``#/$defs/...`` references, keeping the outer description."""
+    while "$ref" in schema:
+        target = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def _expected(schema: dict[str, Any]) -> str:
+    """A short human description of what a (sub)schema accepts."""
+    if "const" in schema:
+        form = f"exactly {json.dumps(schema['const'], ensure_ascii=False)}"
+    elif "enum" in schema:
+        form = "one of " + ", ".join(json.dumps(v) for v in schema["enum"])
+    else:
+        form = _typed_form(schema)
+    description = schema.get("description")
+    return f"{form} ({description})" if description else form
+
+
+def _typed_form(schema: dict[str, Any]) -> str:
+    types = schema.get("type", [])
+    types = [types] if isinstance(types, str) else list(types)
+    nullable = "null" in types and len(types) > 1
+    form = " or ".join(_JSON_TYPES.get(t, t) for t in types if not nullable or t != "null")
+    bounds = [f"{sign} {schema[key]}" for key, sign in (
+        ("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<"),
+    ) if key in schema]
+    if bounds:
+        form += " " + " and ".join(bounds)
+    if "pattern" in schema:
+        form += f" matching {schema['pattern']}"
+    if schema.get("minLength"):
+        form = f"a non-empty {form.removeprefix('a ')}"
+    if "required" in schema:
+        form += " with the fields " + ", ".join(schema["required"])
+    return (form or "a value") + (" or null" if nullable else "")
