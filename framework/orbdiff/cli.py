@@ -14,7 +14,6 @@ from .cliutils import get_registry, reports_errors
 from .errors import OrbdiffError, PluginError
 from .plugin.manager import PluginManager, plugin_manager
 
-
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 

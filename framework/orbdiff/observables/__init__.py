@@ -24,8 +24,8 @@ __all__ = [
     "to_band_basis",
 ]
 
-from .electronic import band_energies, projected_dos, shell_projectors  # noqa: E402
-from .fermi import FermiLevel, fermi_level, fermi_level_on_grid  # noqa: E402
+from .electronic import band_energies, projected_dos, shell_projectors
+from .fermi import FermiLevel, fermi_level, fermi_level_on_grid
 
 __all__ += [
     "FermiLevel",

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
 from ..errors import invalid
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
+from .tetrahedra import TetrahedronCount
 
 __all__ = ["FermiLevel", "fermi_level", "fermi_level_on_grid"]
 
@@ -40,26 +42,33 @@ def fermi_level_on_grid(model: TightBindingModel, electrons: float, grid: int,
                         chunk_size: int = 4096) -> float:
     """Fermi level (eV) that puts ``electrons`` per cell into the bands of a k-grid.
 
-    Each spinful band holds one electron per k-point; the level is placed halfway
-    between the last occupied and the first empty eigenvalue of the whole grid.
+    Each spinful band holds one electron per k-point. The integrated density of states
+    comes from the linear tetrahedron method, so μ converges smoothly with the grid
+    even where the bands are steep (s bands of noble metals).
     """
     n_states = model.n_states
     if not 0 < electrons < n_states:
         raise invalid("electrons", electrons, f"a number between 0 and {n_states} per cell")
     kgrid = KGrid(model.crystal, grid)
     eigenvalues = np.concatenate(
-        [np.linalg.eigvalsh(model.hamiltonian(k)).ravel() for k in kgrid.chunks(chunk_size)]
+        [np.linalg.eigvalsh(model.hamiltonian(k)) for k in kgrid.chunks(chunk_size)]
     )
-    filled = electrons * kgrid.n_points
-    below = int(np.floor(filled))
-    ordered = np.partition(eigenvalues, [below - 1, below])
-    if filled > below:  # fractional filling lands inside one eigenvalue
-        return float(ordered[below])
-    return float(0.5 * (ordered[below - 1] + ordered[below]))
+    guess = np.sort(eigenvalues.ravel())[int(electrons * kgrid.n_points) - 1]
+    for width in (0.5, 2.0, 10.0, np.inf):
+        window = (guess - width, guess + width)
+        if np.isinf(width):
+            window = (eigenvalues.min() - 1.0, eigenvalues.max() + 1.0)
+        counter = TetrahedronCount(eigenvalues.reshape(*kgrid.size, n_states), window)
+        low, high = window
+        if counter.states(low) < electrons < counter.states(high):
+            return float(brentq(lambda mu: counter.states(mu) - electrons, low, high,
+                                xtol=1e-9))
+    raise RuntimeError("no Fermi level found")  # pragma: no cover  (window covers all bands)
 
 
 def fermi_level(model: TightBindingModel, electrons: float,
-                grids: Sequence[int] = (16, 24, 32, 40), tolerance: float = 2e-3) -> FermiLevel:
+                grids: Sequence[int] = (16, 24, 32, 40, 48),
+                tolerance: float = 2e-3) -> FermiLevel:
     """Fermi level (eV) converged over increasing grids.
 
     Stops at the first grid whose level moved less than ``tolerance`` (eV) from the

@@ -6,10 +6,8 @@ from dataclasses import replace
 
 import click
 
-from orbdiff.api import compute, load_material, load_model, load_parameter_set
-from orbdiff.observables import fermi_level
+from orbdiff.api import compute, load_model
 from orbdiff.cliutils import (
-    OrbdiffClickError,
     check_grid,
     check_model_parameters,
     finite_option,
