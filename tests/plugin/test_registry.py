@@ -92,7 +92,8 @@ def test_versions_and_plugin_names(make_plugin):
     registry = registry_with(make_plugin("versioned", version="4.5.6"))
     assert registry.versions["versioned"] == "4.5.6"
     assert registry.versions["toy"] == importlib.metadata.version("orbdiff")
-    assert registry.plugin_names() == ["core", "diffusion", "papaconstantopoulos", "toy", "versioned"]
+    expected = ["core", "diffusion", "papaconstantopoulos", "toy", "versioned"]
+    assert registry.plugin_names() == expected
 
 
 def test_plugin_names_leave_out_disabled_plugins():

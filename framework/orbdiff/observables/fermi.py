@@ -61,7 +61,7 @@ def fermi_level_on_grid(model: TightBindingModel, electrons: float, grid: int,
         counter = TetrahedronCount(eigenvalues.reshape(*kgrid.size, n_states), window)
         low, high = window
         if counter.states(low) < electrons < counter.states(high):
-            return float(brentq(lambda mu: counter.states(mu) - electrons, low, high,
+            return float(brentq(lambda mu, c=counter: c.states(mu) - electrons, low, high,
                                 xtol=1e-9))
     raise RuntimeError("no Fermi level found")  # pragma: no cover  (window covers all bands)
 

@@ -36,5 +36,11 @@ def standard_path(crystal: Crystal, path: str | None = None, npoints: int = 200)
     bandpath = Cell(crystal.cell).bandpath(path, npoints=npoints)
     cartesian = bandpath.kpts @ crystal.reciprocal_cell
     x, special_x, names = bandpath.get_linear_kpoint_axis()
-    names = ["Γ" if name == "G" else name for name in names]
-    return KPath(cartesian, x, tuple(zip(special_x, names, strict=True)))
+    labels: list[tuple[float, str]] = []
+    for position, name in zip(special_x, names, strict=True):
+        name = "Γ" if name == "G" else name
+        if labels and abs(labels[-1][0] - position) < 1e-9:  # a break in the path: "H|P"
+            labels[-1] = (labels[-1][0], f"{labels[-1][1]}|{name}")
+        else:
+            labels.append((float(position), name))
+    return KPath(cartesian, x, tuple(labels))

@@ -23,7 +23,8 @@ _material_options = [
     click.option("--shells", type=int, default=None, help="Neighbour shells (default: all)."),
     click.option("--soc-scale", type=float, default=1.0, show_default=True,
                  help="Fraction of the set's spin-orbit constant."),
-    click.option("--xi", type=float, default=None, help="Explicit ξ (eV, σ·L), overrides the scale."),
+    click.option("--xi", type=float, default=None,
+                 help="Explicit ξ (eV, σ·L), overrides the scale."),
 ]
 
 
