@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,3 +27,7 @@ def toy_result(xi: float, grid: int, energies: tuple[float, ...], gamma: float =
     return orbdiff.compute(
         "diffusivity", model, grid=grid, energies=np.array(energies), gamma=gamma, registry=reg
     )
+
+
+# benchmarks/reference.py holds the direct reference implementation
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

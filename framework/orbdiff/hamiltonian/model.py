@@ -12,6 +12,7 @@ import numpy as np
 from ..basis.orbitals import OrbitalSet
 from ..basis.spin import orbital_operators_spinful, spin_operators, spinful
 from ..structure.crystal import Crystal
+from ..structure.symmetry import PointGroup, crystal_point_group
 
 __all__ = ["TightBindingModel"]
 
@@ -45,6 +46,9 @@ class TightBindingModel:
     name : str
     parameters : mapping
         The inputs the model was built from (for provenance).
+    magnetization : (3,) ndarray or None
+        Unit vector of an exchange field, if any; it lowers the symmetry to the
+        operations that leave it unchanged.
     """
 
     crystal: Crystal
@@ -55,6 +59,7 @@ class TightBindingModel:
     orbital_moment: np.ndarray
     name: str = "model"
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    magnetization: np.ndarray | None = None
 
     #: What the engine may ask of this model (see :class:`~orbdiff.errors.CapabilityError`).
     capabilities = frozenset({"hamiltonian", "velocities", "spin", "orbital_moment"})
@@ -65,6 +70,8 @@ class TightBindingModel:
         object.__setattr__(self, "onsite", _frozen(self.onsite))
         object.__setattr__(self, "orbital_moment", _frozen(self.orbital_moment))
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        if self.magnetization is not None:
+            object.__setattr__(self, "magnetization", _frozen(self.magnetization, float))
 
     @property
     def n_orbitals(self) -> int:
@@ -118,17 +125,49 @@ class TightBindingModel:
         return orbital_operators_spinful(self.orbital_moment)
 
     def with_onsite(
-        self, term: np.ndarray, name: str | None = None, **parameters
+        self,
+        term: np.ndarray,
+        name: str | None = None,
+        magnetization: np.ndarray | None = None,
+        **parameters: Any,
     ) -> TightBindingModel:
-        """A new model with the Hermitian (2n, 2n) matrix ``term`` (eV) added on site."""
+        """A new model with the Hermitian (2n, 2n) matrix ``term`` (eV) added on site.
+
+        Give ``magnetization`` (a unit vector) when the term is an exchange field, so
+        that symmetry reduction keeps only the operations that preserve it.
+        """
         term = np.asarray(term, dtype=complex)
         if term.shape != self.onsite.shape or not np.allclose(term, term.conj().T, atol=1e-12):
             raise ValueError(f"on-site term must be a Hermitian {self.onsite.shape} matrix")
+        if magnetization is None:
+            magnetization = self.magnetization
         return self._replace(
             onsite=self.onsite + term,
             name=name or self.name,
             parameters={**self.parameters, **parameters},
+            magnetization=magnetization,
         )
+
+    def point_group(self) -> PointGroup:
+        """Point-group operations that leave this model invariant.
+
+        The crystal's point group (spglib), reduced to the operations preserving the
+        magnetization, then checked on the model itself: an operation R is kept only
+        if H(R k) and H(k) have the same spectrum at test points, so an on-site term
+        that breaks the crystal symmetry cannot lead to a wrong reduction.
+        """
+        group = crystal_point_group(self.crystal)
+        if self.magnetization is not None:
+            group = group.preserving(self.magnetization)
+        k = np.random.default_rng(1).normal(size=(3, 3))
+        reference = np.linalg.eigvalsh(self.hamiltonian(k))
+        kept = [
+            r
+            for r in group.rotations
+            if np.allclose(np.linalg.eigvalsh(self.hamiltonian(k @ r.T)), reference, atol=1e-8)
+        ]
+        verified = PointGroup(np.array(kept))
+        return verified if verified.is_closed() else PointGroup.trivial()
 
     def with_basis(self, unitary: np.ndarray) -> TightBindingModel:
         """The same model in the orbital basis rotated by ``unitary`` (n, n).

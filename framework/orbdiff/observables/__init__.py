@@ -1,7 +1,7 @@
 """k-space integration engine and Green's-function kernels."""
 
 from .bands import BandData, to_band_basis
-from .engine import default_chunk_size, integrate
+from .engine import KSampling, default_chunk_size, integrate, sampling
 from .kernels import (
     anticommutator_currents,
     density_of_states,
@@ -10,17 +10,27 @@ from .kernels import (
     retarded_diagonal,
     spectral_diagonal,
 )
+from .symmetrize import (
+    angular_current_representation,
+    polar_representation,
+    symmetrize_matrix,
+)
 
 __all__ = [
     "BandData",
+    "KSampling",
+    "angular_current_representation",
     "anticommutator_currents",
     "default_chunk_size",
     "density_of_states",
     "green_traces",
     "integrate",
     "kubo_traces",
+    "polar_representation",
     "retarded_diagonal",
+    "sampling",
     "spectral_diagonal",
+    "symmetrize_matrix",
     "to_band_basis",
 ]
 

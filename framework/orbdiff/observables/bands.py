@@ -42,15 +42,25 @@ class BandData:
         ħ v_i in the band basis, eV·Å.
     operators : (n_k, n_ops, N, N) ndarray of complex
         Requested angular-momentum operators in the band basis (dimensionless).
+    weights : (n_k,) ndarray of float
+        Weight of each k-point in the Brillouin-zone sum (its star size).
     """
 
     energies: np.ndarray
     velocities: np.ndarray
     operators: np.ndarray
+    weights: np.ndarray
 
     @classmethod
-    def from_model(cls, model: TightBindingModel, k: np.ndarray, operators: np.ndarray) -> BandData:
+    def from_model(
+        cls,
+        model: TightBindingModel,
+        k: np.ndarray,
+        operators: np.ndarray,
+        weights: np.ndarray | None = None,
+    ) -> BandData:
         """Diagonalize H(k) once and rotate velocities and ``operators`` (n_ops, N, N)."""
         energies, vectors = np.linalg.eigh(model.hamiltonian(k))
         velocities = to_band_basis(model.velocity_operators(k), vectors)
-        return cls(energies, velocities, to_band_basis(operators, vectors))
+        weights = np.ones(len(energies)) if weights is None else np.asarray(weights, dtype=float)
+        return cls(energies, velocities, to_band_basis(operators, vectors), weights)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
-from .engine import integrate
+from .engine import integrate, sampling
 from .kernels import spectral_diagonal
 
 __all__ = ["band_energies", "projected_dos", "shell_projectors"]
@@ -48,9 +48,10 @@ def projected_dos(model: TightBindingModel, grid: KGrid, energies: np.ndarray, g
     stack = np.array([projectors[name] for name in names])
 
     def accumulate(bands):
-        weights = np.diagonal(bands.operators, axis1=2, axis2=3).real  # (k, P, n)
+        projection = np.diagonal(bands.operators, axis1=2, axis2=3).real  # (k, P, n)
         spectral = spectral_diagonal(bands, energies, gamma)  # (k, E, n)
-        return {"pdos": np.einsum("kpn,ken->pe", weights, spectral) / np.pi}
+        pdos = np.einsum("k,kpn,ken->pe", bands.weights, projection, spectral) / np.pi
+        return {"pdos": pdos}
 
-    sums = integrate(model, grid, stack, accumulate, chunk_size)
+    sums = integrate(model, sampling(model, grid), stack, accumulate, chunk_size)
     return {name: sums["pdos"][i] for i, name in enumerate(names)}

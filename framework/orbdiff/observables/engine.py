@@ -1,20 +1,49 @@
-"""Brillouin-zone integration: diagonalize per k-point block and accumulate kernels."""
+"""Brillouin-zone integration: diagonalize per k-point block and accumulate kernels.
+
+The k-points are the full Γ-centred grid or, with a point group, its irreducible
+wedge with star weights; the sums are then symmetrized by the group (see
+:mod:`orbdiff.observables.symmetrize`), which gives the full-grid result.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
+from ..structure.symmetry import PointGroup, irreducible_wedge
 from .bands import BandData
 
-__all__ = ["default_chunk_size", "integrate"]
+__all__ = ["KSampling", "default_chunk_size", "integrate", "sampling"]
 
 #: Working memory allowed for one block of k-points, in bytes.
 MEMORY_BUDGET = 256 * 2**20
+
+
+@dataclass(frozen=True, eq=False)
+class KSampling:
+    """k-points (Å⁻¹) with weights, and the group that completes them to the grid."""
+
+    points: np.ndarray
+    weights: np.ndarray
+    group: PointGroup
+
+    @property
+    def total_weight(self) -> float:
+        return float(self.weights.sum())
+
+
+def sampling(model: TightBindingModel, grid: KGrid, symmetry: bool = True) -> KSampling:
+    """The full grid (``symmetry=False``) or its irreducible wedge under the model's group."""
+    if not symmetry:
+        return KSampling(grid.cartesian, np.ones(grid.n_points), PointGroup.trivial())
+    group = model.point_group()
+    points, weights = irreducible_wedge(grid, group)
+    return KSampling(points, weights.astype(float), group)
 
 
 def default_chunk_size(n_states: int, n_energies: int, n_components: int = 18) -> int:
@@ -25,22 +54,23 @@ def default_chunk_size(n_states: int, n_energies: int, n_components: int = 18) -
 
 def integrate(
     model: TightBindingModel,
-    grid: KGrid,
+    ksampling: KSampling,
     operators: np.ndarray,
     accumulate: Callable[[BandData], dict[str, np.ndarray]],
     chunk_size: int,
     progress: bool | None = None,
 ) -> dict[str, np.ndarray]:
-    """Average ``accumulate`` over the k-grid.
+    """Weighted Brillouin-zone average of ``accumulate`` (not yet symmetrized).
 
     Parameters
     ----------
     model : TightBindingModel
-    grid : KGrid
+    ksampling : KSampling
+        Points and weights (see :func:`sampling`).
     operators : (n_ops, N, N) ndarray
         Operators to rotate into the band basis alongside the velocities.
     accumulate : callable
-        ``accumulate(bands) -> dict of arrays`` summed over the block's k-points.
+        ``accumulate(bands) -> dict of arrays``, weighted sums over the block's k-points.
     chunk_size : int
         k-points per block; memory is bounded by it whatever the grid.
     progress : bool or None
@@ -49,23 +79,16 @@ def integrate(
     Returns
     -------
     dict of str to ndarray
-        Each entry divided by the number of k-points (a Brillouin-zone average).
+        Each entry divided by the total weight (the number of grid points).
     """
     totals: dict[str, np.ndarray] = {}
-    n_chunks = -(-grid.n_points // chunk_size)
-    bar = tqdm(
-        grid.chunks(chunk_size),
-        total=n_chunks,
-        disable=_disabled(progress),
-        desc="k-points",
-        unit="block",
-        leave=False,
-    )
-    for k in bar:
-        for name, value in accumulate(BandData.from_model(model, k, operators)).items():
+    points, weights = ksampling.points, ksampling.weights
+    starts = range(0, len(points), chunk_size)
+    bar = tqdm(starts, disable=None if progress is None else not progress, desc="k-points",
+               unit="block", leave=False)
+    for start in bar:
+        block = slice(start, start + chunk_size)
+        bands = BandData.from_model(model, points[block], operators, weights[block])
+        for name, value in accumulate(bands).items():
             totals[name] = totals[name] + value if name in totals else value
-    return {name: value / grid.n_points for name, value in totals.items()}
-
-
-def _disabled(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
+    return {name: value / ksampling.total_weight for name, value in totals.items()}

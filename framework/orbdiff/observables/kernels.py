@@ -37,7 +37,7 @@ def green_traces(
     sources: np.ndarray,
     currents: np.ndarray,
 ) -> np.ndarray:
-    """Sum over k of ``Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
+    """Weighted sum over k of ``Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
 
     This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13).
 
@@ -71,7 +71,7 @@ def green_traces(
     current = anticommutator_currents(bands, currents)
     current = current.transpose(0, 4, 3, 1, 2).reshape(n_k, n_states * n_states, n_c * 3)
     traces = middle.reshape(n_k, n_e * n_s * 3, -1) @ current
-    return traces.sum(axis=0).reshape(n_e, n_s, 3, n_c, 3)
+    return np.tensordot(bands.weights, traces, axes=1).reshape(n_e, n_s, 3, n_c, 3)
 
 
 def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
@@ -80,14 +80,15 @@ def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np
 
 
 def kubo_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
-    """Sum over k of ``Tr[ħv_j A ħv_i A]``, shape (n_E, 3 (i), 3 (j)), in Å²."""
+    """Weighted sum over k of ``Tr[ħv_j A ħv_i A]``, shape (n_E, 3 (i), 3 (j)), in Å²."""
     a = spectral_diagonal(bands, energies, gamma)
     v = bands.velocities
     # Tr[v_j A v_i A] = Σ_nm v_j[n, m] A_m v_i[m, n] A_n
     pair = np.einsum("kjnm,kimn->kijnm", v, v)
-    return np.einsum("ken,kem,kijnm->eij", a, a, pair, optimize=True)
+    return np.einsum("k,ken,kem,kijnm->eij", bands.weights, a, a, pair, optimize=True)
 
 
 def density_of_states(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
-    """Sum over k of ``Tr A / π`` (n_E,), in states per eV (both spins)."""
-    return spectral_diagonal(bands, energies, gamma).sum(axis=(0, 2)) / np.pi
+    """Weighted sum over k of ``Tr A / π`` (n_E,), in states per eV (both spins)."""
+    spectral = spectral_diagonal(bands, energies, gamma).sum(axis=2)
+    return bands.weights @ spectral / np.pi

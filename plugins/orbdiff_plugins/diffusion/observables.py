@@ -10,7 +10,15 @@ import numpy as np
 from orbdiff.disorder import ConstantBroadening
 from orbdiff.errors import CapabilityError
 from orbdiff.hamiltonian import TightBindingModel
-from orbdiff.observables import default_chunk_size, density_of_states, integrate, kubo_traces
+from orbdiff.observables import (
+    default_chunk_size,
+    density_of_states,
+    integrate,
+    kubo_traces,
+    polar_representation,
+    sampling,
+    symmetrize_matrix,
+)
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
@@ -62,13 +70,17 @@ class Diffusivity:
         self_energy: Any,
         chunk_size: int | None = None,
         progress: bool | None = None,
+        symmetry: bool = True,
     ) -> DiffusivityResult:
         """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
-        arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress)
-        return DiffusivityResult(
-            np.asarray(energies, float), **arrays, inputs=_inputs(model, grid, gamma)
-        )
+        arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry)
+        inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
+        return DiffusivityResult(np.asarray(energies, float), **arrays, inputs=inputs)
+
+
+def _empty_operators(model: TightBindingModel) -> np.ndarray:
+    return np.zeros((0, model.n_states, model.n_states))
 
 
 class Conductivity:
@@ -78,18 +90,15 @@ class Conductivity:
     requires = ("velocities",)
     units = "S/m"
 
-    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
+    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None,
+                symmetry=True):
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
-        sums = integrate(
-            model,
-            grid,
-            np.zeros((0, model.n_states, model.n_states)),
-            lambda b: {"kubo": kubo_traces(b, energies, gamma)},
-            chunk_size,
-            progress,
-        )
-        return CONDUCTIVITY_UNIT / model.crystal.volume * sums["kubo"].real
+        ksampling = sampling(model, grid, symmetry)
+        sums = integrate(model, ksampling, _empty_operators(model),
+                         lambda b: {"kubo": kubo_traces(b, energies, gamma)}, chunk_size, progress)
+        sigma = CONDUCTIVITY_UNIT / model.crystal.volume * sums["kubo"].real
+        return symmetrize_matrix(sigma, polar_representation(ksampling.group))
 
 
 class DensityOfStates:
@@ -99,15 +108,11 @@ class DensityOfStates:
     requires = ("hamiltonian",)
     units = "states/eV/cell"
 
-    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None):
+    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None,
+                symmetry=True):
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
-        sums = integrate(
-            model,
-            grid,
-            np.zeros((0, model.n_states, model.n_states)),
-            lambda b: {"dos": density_of_states(b, energies, gamma)},
-            chunk_size,
-            progress,
-        )
+        sums = integrate(model, sampling(model, grid, symmetry), _empty_operators(model),
+                         lambda b: {"dos": density_of_states(b, energies, gamma)},
+                         chunk_size, progress)
         return sums["dos"]

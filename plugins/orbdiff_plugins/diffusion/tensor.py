@@ -11,11 +11,15 @@ import numpy as np
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
     BandData,
+    angular_current_representation,
     default_chunk_size,
     density_of_states,
     green_traces,
     integrate,
     kubo_traces,
+    polar_representation,
+    sampling,
+    symmetrize_matrix,
 )
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
@@ -50,6 +54,7 @@ def compute_diffusion(
     gamma: float,
     chunk_size: int | None = None,
     progress: bool | None = None,
+    symmetry: bool = True,
 ) -> dict[str, np.ndarray]:
     """Charge and spin/orbital diffusivities, Kubo conductivity and DOS on a k-grid.
 
@@ -65,6 +70,9 @@ def compute_diffusion(
         k-points per block (default: sized to a fixed memory budget).
     progress : bool, optional
         Progress bar; default only on a terminal.
+    symmetry : bool
+        Sum over the irreducible wedge of the model's point group and symmetrize
+        (default); False sums the full grid. Both give the same tensors.
 
     Returns
     -------
@@ -88,16 +96,17 @@ def compute_diffusion(
 
     if chunk_size is None:
         chunk_size = default_chunk_size(n, len(energies))
-    sums = integrate(
-        model, grid, angular_momentum_operators(model), accumulate, chunk_size, progress
-    )
+    ksampling = sampling(model, grid, symmetry)
+    sums = integrate(model, ksampling, angular_momentum_operators(model), accumulate, chunk_size,
+                     progress)
     # Tr_k = (1/V_cell) × Brillouin-zone average; Eq. (8) × e²Γ/(π n_i V0²)
     factor = CONDUCTIVITY_UNIT / model.crystal.volume
     weights = component_weights()[None, :, None, :, None]
-    tensor = factor * gamma * weights * sums["tensor"].imag
+    tensor = (factor * gamma * weights * sums["tensor"].imag).reshape(len(energies), 18, 18)
+    polar = polar_representation(ksampling.group)
     return {
-        "charge": factor * gamma * sums["charge"].imag,
-        "tensor": tensor.reshape(len(energies), 18, 18),
-        "kubo": factor * sums["kubo"].real,
+        "charge": symmetrize_matrix(factor * gamma * sums["charge"].imag, polar),
+        "tensor": symmetrize_matrix(tensor, angular_current_representation(ksampling.group)),
+        "kubo": symmetrize_matrix(factor * sums["kubo"].real, polar),
         "dos": sums["dos"],
     }
