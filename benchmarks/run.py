@@ -134,7 +134,7 @@ def main() -> None:
         else:
             new = scaling_case(unit)
         for row in new:
-            print(json.dumps({k: round(v, 6) if isinstance(v, float) else v
+            print(json.dumps({k: float(f"{v:.6g}") if isinstance(v, float) else v
                               for k, v in row.items()}), flush=True)
         rows += new
     if args.output:

@@ -3,11 +3,9 @@
 from .bands import BandData, to_band_basis
 from .engine import KSampling, default_chunk_size, integrate, sampling
 from .kernels import (
-    anticommutator_currents,
     density_of_states,
     green_traces,
     kubo_traces,
-    retarded_diagonal,
     spectral_diagonal,
 )
 from .symmetrize import (
@@ -20,14 +18,12 @@ __all__ = [
     "BandData",
     "KSampling",
     "angular_current_representation",
-    "anticommutator_currents",
     "default_chunk_size",
     "density_of_states",
     "green_traces",
     "integrate",
     "kubo_traces",
     "polar_representation",
-    "retarded_diagonal",
     "sampling",
     "spectral_diagonal",
     "symmetrize_matrix",

@@ -2,8 +2,7 @@
 
 With constant broadening the Green's functions are diagonal in the band basis,
 ``g^R_n(E) = 1/(E − ε_n + iΓ)`` and ``g^A = (g^R)*``, so every trace below is a
-contraction of band-basis matrices with these diagonals. The energy dimension is
-cast into matrix products, so the cost per k-point is that of a few BLAS calls.
+contraction of band-basis matrices with these diagonals, for all energies at once.
 """
 
 from __future__ import annotations
@@ -11,23 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .bands import BandData
+from .compiled import im_green_traces
 
-__all__ = ["density_of_states", "green_traces", "kubo_traces", "retarded_diagonal"]
-
-
-def retarded_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
-    """(n_k, n_E, N) diagonal of G^R in the band basis, in eV⁻¹."""
-    return 1.0 / (energies[None, :, None] - bands.energies[:, None, :] + 1j * gamma)
-
-
-def anticommutator_currents(bands: BandData, currents: np.ndarray) -> np.ndarray:
-    """Current operators ``½{ħv_j, O_c}`` (eV·Å), shape (n_k, n_c, 3, N, N).
-
-    ``currents`` (n_k, n_c, N, N) are the band-basis operators O_c.
-    """
-    v = bands.velocities[:, None]  # (k, 1, 3, N, N)
-    o = currents[:, :, None]  # (k, c, 1, N, N)
-    return 0.5 * (v @ o + o @ v)
+__all__ = ["density_of_states", "green_traces", "kubo_traces", "spectral_diagonal"]
 
 
 def green_traces(
@@ -37,9 +22,11 @@ def green_traces(
     sources: np.ndarray,
     currents: np.ndarray,
 ) -> np.ndarray:
-    """Weighted sum over k of ``Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
+    """Weighted sum over k of ``Im Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
 
-    This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13).
+    This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13)
+    (``Re Tr[j Im X] = Im Tr[j X]``); the compiled kernel is in
+    :mod:`orbdiff.observables.compiled`.
 
     Parameters
     ----------
@@ -55,23 +42,11 @@ def green_traces(
 
     Returns
     -------
-    (n_E, n_s, 3, n_c, 3) ndarray of complex
+    (n_E, n_s, 3, n_c, 3) ndarray of float
         Indices (E, s, i, c, j), in eV⁻¹·(eV·Å)² = Å² / eV.
     """
-    n_k, n_states = bands.energies.shape
-    n_s, n_c, n_e = sources.shape[1], currents.shape[1], len(energies)
-    g_r = retarded_diagonal(bands, energies, gamma)
-    g_a = np.conj(g_r)
-    # P[k, m, (s, i, n, p)] = S_s[n, m] ħv_i[m, p]; the middle G^A sums over m.
-    products = np.einsum("ksnm,kimp->kmsinp", sources, bands.velocities, optimize=True)
-    middle = g_a @ products.reshape(n_k, n_states, -1)
-    middle = middle.reshape(n_k, n_e, n_s, 3, n_states, n_states)
-    middle *= g_r[:, :, None, None, :, None] * g_a[:, :, None, None, None, :]
-    # J[k, (n, p), (c, j)] = ½{ħv_j, O_c}[p, n], so the trace is one matrix product.
-    current = anticommutator_currents(bands, currents)
-    current = current.transpose(0, 4, 3, 1, 2).reshape(n_k, n_states * n_states, n_c * 3)
-    traces = middle.reshape(n_k, n_e * n_s * 3, -1) @ current
-    return np.tensordot(bands.weights, traces, axes=1).reshape(n_e, n_s, 3, n_c, 3)
+    return im_green_traces(bands.energies, bands.velocities, sources, currents, bands.weights,
+                           energies, gamma)
 
 
 def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:

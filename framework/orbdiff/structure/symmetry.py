@@ -8,11 +8,11 @@ import numpy as np
 import spglib
 import spglib.error
 
-# spglib ≥ 2.5: raise SpglibError instead of returning None (and silence its warning)
-spglib.error.OLD_ERROR_HANDLING = False
-
 from .crystal import Crystal
 from .kgrid import KGrid
+
+# spglib ≥ 2.5: raise SpglibError instead of returning None (and silence its warning)
+spglib.error.OLD_ERROR_HANDLING = False
 
 __all__ = ["PointGroup", "crystal_point_group", "irreducible_wedge"]
 

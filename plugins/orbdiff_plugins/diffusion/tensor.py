@@ -102,10 +102,10 @@ def compute_diffusion(
     # Tr_k = (1/V_cell) × Brillouin-zone average; Eq. (8) × e²Γ/(π n_i V0²)
     factor = CONDUCTIVITY_UNIT / model.crystal.volume
     weights = component_weights()[None, :, None, :, None]
-    tensor = (factor * gamma * weights * sums["tensor"].imag).reshape(len(energies), 18, 18)
+    tensor = (factor * gamma * weights * sums["tensor"]).reshape(len(energies), 18, 18)
     polar = polar_representation(ksampling.group)
     return {
-        "charge": symmetrize_matrix(factor * gamma * sums["charge"].imag, polar),
+        "charge": symmetrize_matrix(factor * gamma * sums["charge"], polar),
         "tensor": symmetrize_matrix(tensor, angular_current_representation(ksampling.group)),
         "kubo": symmetrize_matrix(factor * sums["kubo"].real, polar),
         "dos": sums["dos"],
