@@ -17,7 +17,11 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["im_green_traces"]
+__all__ = ["DEGENERACY", "im_green_traces"]
+
+#: Bands closer than this (eV) are treated as degenerate and share their g^A; the
+#: relative error this allows is below DEGENERACY/Γ (10⁻¹⁰ for Γ = 0.1 eV).
+DEGENERACY = 1e-11
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -38,21 +42,41 @@ def _currents(velocities, operators):
     return real, imag
 
 
+@numba.njit(cache=True)
+def _degenerate_groups(eps, tolerance):
+    """Group index of each band: bands closer than ``tolerance`` (eV) share one g^A."""
+    n = eps.shape[0]
+    group = np.empty(n, dtype=np.int64)
+    count = 0
+    for m in range(n):  # eps is ascending (eigh)
+        if m > 0 and eps[m] - eps[m - 1] <= tolerance:
+            group[m] = group[m - 1]
+        else:
+            group[m] = count
+            count += 1
+    return group, count
+
+
 @numba.njit(cache=True, fastmath=True)
-def _source_products(velocities, sources):
-    """P[s, i, m, n, p] = S_s[n, m] V_i[m, p], real and imaginary parts."""
+def _source_products(velocities, sources, group, n_groups):
+    """P[s, i, g, n, p] = Σ_{m ∈ g} S_s[n, m] V_i[m, p], real and imaginary parts.
+
+    Degenerate bands have the same g^A_m, so their terms of Σ_m S g^A V are summed
+    once here, independently of the energy (Kramers pairs halve the work).
+    """
     n_s, n = sources.shape[0], sources.shape[1]
-    real = np.empty((n_s, 3, n, n, n))
-    imag = np.empty((n_s, 3, n, n, n))
+    real = np.zeros((n_s, 3, n_groups, n, n))
+    imag = np.zeros((n_s, 3, n_groups, n, n))
     for s in range(n_s):
         for i in range(3):
             for m in range(n):
+                g = group[m]
                 for a in range(n):
                     left = sources[s, a, m]
                     for p in range(n):
                         value = left * velocities[i, m, p]
-                        real[s, i, m, a, p] = value.real
-                        imag[s, i, m, a, p] = value.imag
+                        real[s, i, g, a, p] += value.real
+                        imag[s, i, g, a, p] += value.imag
     return real, imag
 
 
@@ -61,7 +85,8 @@ def _one_k(eps, velocities, sources, currents, energies, gamma, out):
     n, n_e = eps.shape[0], energies.shape[0]
     n_s, n_c = sources.shape[0], currents.shape[0]
     j_re, j_im = _currents(velocities, currents)
-    p_re, p_im = _source_products(velocities, sources)
+    group, n_groups = _degenerate_groups(eps, DEGENERACY)
+    p_re, p_im = _source_products(velocities, sources, group, n_groups)
     g_re = np.empty((n, n_e))  # g^R_a(E) = 1/(E − ε_a + iΓ); g^A = conj(g^R)
     g_im = np.empty((n, n_e))
     for a in range(n):
@@ -77,11 +102,14 @@ def _one_k(eps, velocities, sources, currents, energies, gamma, out):
         for i in range(3):
             y_re[:] = 0.0
             y_im[:] = 0.0
-            for m in range(n):  # Y(E) = Σ_m P[m] g^A_m(E)
+            for m in range(n):  # Y(E) = Σ_groups P[g] g^A_g(E), one band per group
+                if m > 0 and group[m] == group[m - 1]:
+                    continue
+                g = group[m]
                 for a in range(n):
                     for p in range(n):
-                        pr = p_re[s, i, m, a, p]
-                        pi = p_im[s, i, m, a, p]
+                        pr = p_re[s, i, g, a, p]
+                        pi = p_im[s, i, g, a, p]
                         for e in range(n_e):
                             y_re[a, p, e] += pr * g_re[m, e] + pi * g_im[m, e]
                             y_im[a, p, e] += pi * g_re[m, e] - pr * g_im[m, e]

@@ -56,11 +56,13 @@ def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np
 
 def kubo_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
     """Weighted sum over k of ``Tr[ħv_j A ħv_i A]``, shape (n_E, 3 (i), 3 (j)), in Å²."""
-    a = spectral_diagonal(bands, energies, gamma)
+    a = spectral_diagonal(bands, energies, gamma)  # (k, E, N)
     v = bands.velocities
-    # Tr[v_j A v_i A] = Σ_nm v_j[n, m] A_m v_i[m, n] A_n
-    pair = np.einsum("kjnm,kimn->kijnm", v, v)
-    return np.einsum("k,ken,kem,kijnm->eij", bands.weights, a, a, pair, optimize=True)
+    n_k, n = a.shape[0], a.shape[2]
+    # Tr[v_j A v_i A] = Σ_nm v_j[n, m] A_m v_i[m, n] A_n: first the sum over m, then n
+    pair = np.einsum("kjnm,kimn->kijnm", v, v).real.reshape(n_k, 9 * n, n)
+    partial = (pair @ np.swapaxes(a, 1, 2)).reshape(n_k, 9, n, -1)  # (k, ij, n, E)
+    return np.einsum("k,kqne,ken->eq", bands.weights, partial, a).reshape(-1, 3, 3)
 
 
 def density_of_states(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
