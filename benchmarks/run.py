@@ -20,11 +20,11 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import time
 import resource
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np

@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from common import cached
 
 import orbdiff
 from orbdiff_plugins.diffusion import DiffusivityResult
@@ -30,15 +31,6 @@ GAMMA = 0.1  # eV
 ENERGY = 0.5  # eV, transport energy of the ξ sweeps
 XI_SOC = 0.05  # eV
 XI_SWEEP = np.round(np.linspace(0.0, 0.3, 13), 6)  # eV
-
-
-def cached(path: Path, compute) -> DiffusivityResult:
-    """Load ``path`` if it exists, else compute and save it at once."""
-    if path.exists():
-        return DiffusivityResult.load(path)
-    result = compute()
-    result.save(path)
-    return result
 
 
 def diffusivity(registry, xi: float, energies, grid: int) -> DiffusivityResult:

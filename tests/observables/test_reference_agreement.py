@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from reference import direct_diffusivities, direct_diffusivities_vectorized
 
 import orbdiff
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
-from reference import direct_diffusivities, direct_diffusivities_vectorized
 
 
 @pytest.mark.parametrize("xi", [0.0, 0.07])

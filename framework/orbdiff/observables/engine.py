@@ -47,9 +47,14 @@ def sampling(model: TightBindingModel, grid: KGrid, symmetry: bool = True) -> KS
 
 
 def default_chunk_size(n_states: int, n_energies: int, n_components: int = 18) -> int:
-    """k-points per block so that the largest temporary stays within :data:`MEMORY_BUDGET`."""
-    bytes_per_k = 16 * 3 * n_energies * n_components * n_states**2 + 16 * n_components * n_states**3
-    return int(max(1, min(4096, MEMORY_BUDGET // bytes_per_k)))
+    """k-points per block so that the per-block arrays stay within :data:`MEMORY_BUDGET`.
+
+    Per k-point the engine holds the band-basis operators (complex N × N each) and, per
+    energy, the traces (``n_components²`` floats) and the Kubo/DOS intermediates.
+    """
+    operators = 3 * 16 * n_states**2 * (3 + n_components)  # with eigh and rotation temporaries
+    per_energy = 8 * n_energies * (n_components**2 + 12 * n_states)
+    return int(max(1, min(4096, MEMORY_BUDGET // (operators + per_energy))))
 
 
 def integrate(

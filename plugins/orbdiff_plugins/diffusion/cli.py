@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import click
 
-from orbdiff.api import compute, load_material, load_model, load_parameter_set
+from orbdiff.api import compute, load_model
 from orbdiff.cliutils import (
     OrbdiffClickError,
     check_grid,
@@ -18,29 +16,9 @@ from orbdiff.cliutils import (
     reports_errors,
     write_json,
 )
-from orbdiff.observables import FermiLevel, fermi_level
 
-from .result import DiffusivityResult
+from .materials import material_diffusivity
 from .table import format_table
-
-
-def relative_to_fermi_level(result: DiffusivityResult, level: FermiLevel | None):
-    """The same result with energies measured from the Fermi level ``level``."""
-    if level is None:
-        return result
-    inputs = {**result.inputs, "fermi_level": level.energy, "fermi_accuracy": level.accuracy,
-              "fermi_grid": level.grid}
-    return replace(result, energies=result.energies - level.energy, inputs=inputs,
-                   fermi_level=level.energy)
-
-
-def material_model(registry, material, shells, soc_scale, xi, absolute):
-    """The model of a real metal and, unless ``absolute``, its Fermi level."""
-    model = load_material(material, registry=registry, shells=shells, soc_scale=soc_scale, xi=xi)
-    if absolute:
-        return model, None
-    electrons = load_parameter_set(material, registry=registry).valence_electrons
-    return model, fermi_level(model, electrons * len(model.crystal.symbols))
 
 
 @click.command()
@@ -81,28 +59,27 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
     check_grid(grid)
     registry = get_registry()
     energy_values = parse_energies(energies)
-    level = None
     if material is not None:
         if params:
             raise OrbdiffClickError("--param applies to --model; materials take --soc-scale, "
                                     "--shells and --xi")
-        model, level = material_model(registry, material, shells, soc_scale, xi, absolute)
+        result = material_diffusivity(material, energy_values, grid=grid, gamma=gamma,
+                                      shells=shells, soc_scale=soc_scale, xi=xi,
+                                      absolute=absolute, registry=registry)
     else:
         parameters = parse_parameters(params)
         if xi is not None:
             parameters["xi"] = xi
         check_model_parameters(registry, model_name, parameters)
         model = load_model(model_name, registry=registry, **parameters)
-    shift = 0.0 if level is None else level.energy
-    result = compute("diffusivity", model, grid=grid, energies=energy_values + shift,
-                     gamma=gamma, registry=registry)
-    result = relative_to_fermi_level(result, level)
+        result = compute("diffusivity", model, grid=grid, energies=energy_values, gamma=gamma,
+                         registry=registry)
     if output:
         result.save(output)
     if plot_path:
         from .plots import plot_diffusivities
 
-        plot_diffusivities(result, plot_path, title=f"{model.name}, Γ = {gamma} eV")
+        plot_diffusivities(result, plot_path, title=f"{model_name or material}, Γ = {gamma} eV")
     if output_format == "json":
         write_json(result.as_dict())
     else:
