@@ -145,4 +145,8 @@ def test_tantalum_polarization_grows_with_soc(registry):
     p_l, p_s = np.array(p_l), np.array(p_s)
     assert np.all((p_l >= 0) & (p_l <= 1) & (p_s >= 0) & (p_s <= 1))
     assert p_l[0] < 1e-10 and p_s[0] < 1e-10
-    assert np.all(np.diff(p_l) > 0) and np.all(np.diff(p_s) > 0)
+    assert np.all(np.diff(p_l) > 0)
+    # P_s = |D^{s}_{l}| / (|D^{l}_{l}| + |D^{s}_{l}|) turns on with SOC too; it need not be
+    # monotonic: at E_F the orbital diffusivity D^{l_x x}_{l_x x} of Ta changes sign near
+    # 60 % of the SOC (50³ grid), where P_s peaks close to 1 (examples/paper/fig3_Ta.png).
+    assert np.all(p_s[1:] > 0.05)
