@@ -67,7 +67,7 @@ def test_hook_returning_none_registers_nothing(make_plugin):
 @pytest.mark.parametrize(
     ("category", "known"),
     [("models", "bcc-p-toy"), ("observables", "conductivity, diffusivity, dos"),
-     ("self_energies", "constant"), ("onsite_terms", "soc")],
+     ("self_energies", "constant"), ("onsite_terms", "exchange, soc")],
 )
 def test_unknown_name_is_an_input_error_listing_known_names(builtin_registry, category, known):
     records = getattr(builtin_registry, category)
@@ -92,13 +92,13 @@ def test_versions_and_plugin_names(make_plugin):
     registry = registry_with(make_plugin("versioned", version="4.5.6"))
     assert registry.versions["versioned"] == "4.5.6"
     assert registry.versions["toy"] == importlib.metadata.version("orbdiff")
-    expected = ["core", "diffusion", "papaconstantopoulos", "toy", "versioned"]
+    expected = ["core", "diffusion", "ferromagnet", "papaconstantopoulos", "toy", "versioned"]
     assert registry.plugin_names() == expected
 
 
 def test_plugin_names_leave_out_disabled_plugins():
     registry = Registry(plugin_manager(autoload=False, disable=("toy",)))
-    assert registry.plugin_names() == ["core", "diffusion", "papaconstantopoulos"]
+    assert registry.plugin_names() == ["core", "diffusion", "ferromagnet", "papaconstantopoulos"]
 
 
 # --- rejection of bad registrations ----------------------------------------------------------

@@ -148,6 +148,28 @@ class TightBindingModel:
             magnetization=magnetization,
         )
 
+    def with_onsite_term(
+        self,
+        term,
+        atoms=None,
+        name: str | None = None,
+        magnetization: np.ndarray | None = None,
+        **parameters: Any,
+    ) -> TightBindingModel:
+        """A new model with an on-site term (e.g. exchange) added on ``atoms`` (default all).
+
+        ``term(orbitals) -> (2n_a, 2n_a)`` is evaluated for each atom's orbital set and
+        placed on that atom's block; see :meth:`with_onsite` for ``magnetization``.
+        """
+        matrix = np.zeros_like(self.onsite)
+        offset = 0
+        for atom, orbitals in enumerate(self.orbitals):
+            size = 2 * orbitals.n_orbitals
+            if atoms is None or atom in atoms:
+                matrix[offset : offset + size, offset : offset + size] = term(orbitals)
+            offset += size
+        return self.with_onsite(matrix, name=name, magnetization=magnetization, **parameters)
+
     def point_group(self) -> PointGroup:
         """Point-group operations that leave this model invariant.
 

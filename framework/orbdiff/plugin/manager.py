@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "orbdiff_plugins.toy.plugin:toy",
     "orbdiff_plugins.diffusion.plugin:diffusion",
     "orbdiff_plugins.papaconstantopoulos.plugin:papaconstantopoulos",
+    "orbdiff_plugins.ferromagnet.plugin:ferromagnet",
 )
 
 ENTRY_POINT_GROUP = "orbdiff"

@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 
 from orbdiff.errors import invalid
-
-from .tensor import DIRECTIONS, OPERATORS
+from orbdiff.observables.labels import DIRECTIONS, component_index
 
 __all__ = ["UNITS", "DiffusivityResult"]
 
@@ -25,18 +24,6 @@ UNITS = {
 }
 
 _ARRAYS = ("energies", "charge", "tensor", "kubo", "dos")
-
-
-def _index(label: str) -> int:
-    """Row/column of ``"sx x"`` (or ``"s_x x"``) in the 18×18 tensor."""
-    parts = label.replace("_", "").split()
-    if len(parts) != 2 or parts[0] not in OPERATORS or parts[1] not in DIRECTIONS:
-        raise invalid(
-            "component",
-            label,
-            "'<op> <dir>' with op in sx, sy, sz, lx, ly, lz and dir in x, y, z, e.g. 'sx x'",
-        )
-    return 3 * OPERATORS.index(parts[0]) + DIRECTIONS.index(parts[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +63,7 @@ class DiffusivityResult:
 
         ``upper`` is the current (operator, direction), ``lower`` the gradient's.
         """
-        return self.tensor[:, _index(lower), _index(upper)]
+        return self.tensor[:, component_index(lower), component_index(upper)]
 
     def _longitudinal(self, source: str, current: str) -> np.ndarray:
         """(n_E, 3, 3) of D^{current_α i}_{source_α i}, indexed [α, i]."""

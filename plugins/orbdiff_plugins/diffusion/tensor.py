@@ -21,15 +21,12 @@ from orbdiff.observables import (
     sampling,
     symmetrize_matrix,
 )
+from orbdiff.observables.labels import DIRECTIONS, OPERATORS
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
 __all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion"]
 
-#: Angular-momentum operators of the tensor, in row/column order.
-OPERATORS = ("sx", "sy", "sz", "lx", "ly", "lz")
-#: Gradient and current directions.
-DIRECTIONS = ("x", "y", "z")
 
 # Density prefactor of the source (2 for spin, Eqs. 10, 12; 1 for L, Eqs. 11, 13)
 _SOURCE_WEIGHT = np.array([2.0, 2.0, 2.0, 1.0, 1.0, 1.0])

@@ -1,0 +1,92 @@
+"""The ``orbdiff precession`` command."""
+
+from __future__ import annotations
+
+import click
+
+from orbdiff.api import load_model
+from orbdiff.cliutils import (
+    check_grid,
+    check_model_parameters,
+    finite_option,
+    get_registry,
+    parse_energies,
+    parse_parameters,
+    reports_errors,
+    write_json,
+)
+from orbdiff.errors import invalid
+
+from .sweep import precession_sweep
+
+
+def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
+    """``J=FACTOR`` pairs for the plot (e.g. ``1=100``)."""
+    scales = {}
+    for item in items:
+        j, sep, factor = item.partition("=")
+        try:
+            scales[float(j)] = float(factor)
+        except ValueError:
+            raise invalid("--scale", item, "J=FACTOR with numbers, e.g. 1=100") from None
+        if not sep:
+            raise invalid("--scale", item, "J=FACTOR with numbers, e.g. 1=100")
+    return scales
+
+
+@click.command()
+@click.option("--model", "model_name", required=True, help="Registered model, e.g. bcc-p-toy.")
+@click.option("--xi", type=float, default=None, help="Spin-orbit coupling ξ (eV).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE")
+@click.option("--exchange", default="0.1,0.5,1", show_default=True,
+              help="Exchange energies J (eV): comma list or start:stop:count.")
+@click.option("--theta", default="0:180:37", show_default=True,
+              help="Polar angles of m (degrees from +z): comma list or start:stop:count.")
+@click.option("--phi", type=float, default=0.0, show_default=True,
+              help="Azimuth of the rotation plane (degrees; 0 = x–z plane).")
+@click.option("--energy", type=float, default=0.5, show_default=True, help="Energy (eV).")
+@click.option("--gamma", type=float, default=0.1, show_default=True, help="Broadening Γ (eV).")
+@click.option("--grid", type=int, default=30, show_default=True)
+@click.option("--store", type=click.Path(dir_okay=False), default="orbdiff-precession.jsonl",
+              show_default=True, help="Cases are appended here as they finish; a rerun "
+                                      "resumes from it.")
+@click.option("--no-store", is_flag=True, help="Keep nothing on disk.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--scale", "scales", multiple=True, metavar="J=FACTOR",
+              help="Multiply the plotted curves of one J (e.g. --scale 1=100).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table")
+@reports_errors
+def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid, store,
+               no_store, plot_path, scales, output_format):
+    """Spin diffusion in a ferromagnet: rotate m from +z to −z (Supplement Fig. 5)."""
+    for option, value in (("--phi", phi), ("--energy", energy), ("--xi", xi)):
+        finite_option(option, value)
+    finite_option("--gamma", gamma, minimum=0.0, strict=True)
+    check_grid(grid)
+    exchanges = parse_energies(exchange, "--exchange")
+    angles = parse_energies(theta, "--theta")
+    factors = parse_scales(scales)
+    registry = get_registry()
+    parameters = parse_parameters(params)
+    if xi is not None:
+        parameters["xi"] = xi
+    check_model_parameters(registry, model_name, parameters)
+    model = load_model(model_name, registry=registry, **parameters)
+    result = precession_sweep(model, exchanges, angles, phi=phi, energy=energy, grid=grid,
+                              gamma=gamma, store=None if no_store else store, registry=registry)
+    if plot_path:
+        from .plots import plot_precession
+
+        plot_precession(result, plot_path, factors, f"{model_name}, ε = {energy} eV, "
+                                                    f"Γ = {gamma} eV")
+    if output_format == "json":
+        write_json(result.as_dict())
+        return
+    click.echo(f"# {model_name}, E = {energy} eV, Γ = {gamma} eV, grid {grid}, φ = {phi}°; "
+               "S/m")
+    click.echo(f"{'J (eV)':>8}{'θ (deg)':>9}{'Dsx.sx':>12}{'Dsy.sy':>12}{'Dsz.sz':>12}")
+    sx, sy, sz = (result.D(f"{a} x", f"{a} x") for a in ("sx", "sy", "sz"))
+    for n, j in enumerate(result.exchange):
+        for t, angle in enumerate(result.angles):
+            click.echo(f"{j:8.3f}{angle:9.1f}{sx[n, t]:12.4g}{sy[n, t]:12.4g}{sz[n, t]:12.4g}")
