@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
+from reference import direct_diffusivities_vectorized
 from scipy.spatial.transform import Rotation
 
 import orbdiff
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
 from orbdiff_plugins.ferromagnet import magnetization, precession_sweep, with_exchange
-from reference import direct_diffusivities_vectorized
 
 KW = {"energies": [0.5], "gamma": 0.1}
 
