@@ -71,6 +71,13 @@ class Crystal:
         symbols = [site.specie.symbol for site in structure]
         return cls(structure.lattice.matrix, structure.cart_coords, symbols)
 
+    def to_ase(self):
+        """The same crystal as a periodic ``ase.Atoms``."""
+        from ase import Atoms
+
+        return Atoms(symbols=list(self.symbols), positions=self.positions, cell=self.cell,
+                     pbc=True)
+
     @classmethod
     def bcc(cls, a: float, symbol: str = "X") -> Crystal:
         """Primitive bcc cell with lattice constant ``a`` (Å), one atom at the origin."""

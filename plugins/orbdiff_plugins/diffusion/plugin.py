@@ -25,5 +25,7 @@ def orbdiff_register_observables():
 @hookimpl
 def orbdiff_register_commands(cli):
     from .cli import diffusivity
+    from .screening.cli import plot_screen, query, screen
 
-    cli.add_command(diffusivity)
+    for command in (diffusivity, screen, query, plot_screen):
+        cli.add_command(command)

@@ -1,0 +1,108 @@
+"""Screening cases: their inputs, identity, and the computation a worker runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from itertools import product
+from typing import Any
+
+import numpy as np
+
+from orbdiff.api import load_parameter_set
+from orbdiff.plugin import Registry
+
+from ..materials import material_diffusivity
+
+__all__ = ["ScreeningCase", "expand_cases", "parameter_set_version", "run_case"]
+
+
+def _code_version() -> str:
+    try:
+        return version("orbdiff")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class ScreeningCase:
+    """One material at one SOC scale, broadening, grid and shell count.
+
+    Energies are in eV relative to the Fermi level; ``soc_scale`` is the fraction of
+    the set's spin-orbit constant unless ``xi`` (eV, σ·L) is given.
+    """
+
+    material: str
+    soc_scale: float
+    gamma: float
+    grid: int
+    shells: int | None = None
+    xi: float | None = None
+    energies: tuple[float, ...] = (0.0,)
+    parameter_set_version: str = ""
+    code_version: str = field(default_factory=_code_version)
+
+    @property
+    def identity(self) -> str:
+        """SHA-256 of the inputs: a case with the same identity is never recomputed."""
+        text = json.dumps(asdict(self), sort_keys=True)
+        return "case-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def key_value_pairs(self) -> dict[str, Any]:
+        """Inputs as ase.db key-value pairs (no None values, energies as text)."""
+        pairs = {"material": self.material, "soc_scale": self.soc_scale, "gamma": self.gamma,
+                 "grid": self.grid, "shells": self.shells if self.shells is not None else 0,
+                 "transport_energies": json.dumps(list(self.energies)),
+                 "parameter_set_version": self.parameter_set_version,
+                 "code_version": self.code_version, "identity": self.identity}
+        if self.xi is not None:
+            pairs["xi"] = self.xi
+        return pairs
+
+
+def parameter_set_version(name: str, registry: Registry) -> str:
+    """A short hash of the numbers of a parameter set (changes when any number changes)."""
+    ps = load_parameter_set(name, registry=registry)
+    numbers = {"a": ps.lattice_constant, "valence": ps.valence_electrons, "xi": ps.xi,
+               "onsite": dict(ps.onsite), "shells": [dict(s) for s in ps.shells],
+               "structure": ps.structure}
+    return "ps-" + hashlib.sha256(json.dumps(numbers, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def expand_cases(materials, soc_scales, gammas, grid, shells=None, energies=(0.0,),
+                 registry: Registry | None = None) -> list[ScreeningCase]:
+    """Every combination of materials × SOC scales × broadenings, in that order."""
+    registry = registry or Registry()
+    versions = {name: parameter_set_version(name, registry) for name in materials}
+    return [ScreeningCase(material, float(scale), float(gamma), int(grid), shells,
+                          None, tuple(float(e) for e in energies), versions[material])
+            for material, scale, gamma in product(materials, soc_scales, gammas)]
+
+
+def run_case(case: ScreeningCase) -> dict[str, Any]:
+    """Compute one case (on a worker): scalar results and full arrays."""
+    registry = Registry()
+    result = material_diffusivity(case.material, list(case.energies), grid=case.grid,
+                                  gamma=case.gamma, shells=case.shells,
+                                  soc_scale=case.soc_scale, xi=case.xi, registry=registry,
+                                  progress=False)
+    at = int(np.argmin(np.abs(result.energies)))  # the energy closest to E_F
+    eta = result.swapping_efficiencies()
+    scalars = {
+        "fermi_level": float(result.fermi_level),
+        "D_charge": float(result.charge[at, 0, 0]),
+        "D_spin": float(result.D("sx x", "sx x")[at]),
+        "D_spin_y": float(result.D("sy x", "sy x")[at]),
+        "D_orbital": float(result.D("lx x", "lx x")[at]),
+        "D_orbital_y": float(result.D("ly x", "ly x")[at]),
+        "D_spin_to_orbit": float(result.D("lx x", "sx x")[at]),
+        "D_orbit_to_spin": float(result.D("sx x", "lx x")[at]),
+        "P_l": float(result.spin_to_orbit_polarization()[at, 0, 0]),
+        "P_s": float(result.orbit_to_spin_polarization()[at, 0, 0]),
+        **{f"eta_{key.replace('->', '')}": float(eta[key][at]) for key in eta},
+    }
+    arrays = {name: np.asarray(getattr(result, name)) for name in
+              ("energies", "charge", "tensor", "kubo", "dos")}
+    return {"scalars": scalars, "arrays": arrays}

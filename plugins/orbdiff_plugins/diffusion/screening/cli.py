@@ -1,0 +1,142 @@
+"""Commands ``orbdiff screen``, ``orbdiff query`` and ``orbdiff plot-screen``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+import numpy as np
+
+from orbdiff.cliutils import (
+    check_grid,
+    finite_option,
+    get_registry,
+    parse_energies,
+    reports_errors,
+)
+from orbdiff.errors import InputError
+
+from .cases import expand_cases
+from .runner import run_screen
+from .spec import read_spec
+from .store import DEFAULT_DATABASE, ResultsStore
+
+QUERY_COLUMNS = ("material", "soc_scale", "gamma", "grid", "status", "P_l", "P_s", "eta_ll",
+                 "D_charge", "D_spin", "D_orbital")
+
+
+def _numbers(text: str, option: str) -> list[float]:
+    return [float(v) for v in parse_energies(text, option)]
+
+
+@click.command()
+@click.option("--materials", default=None, help="Comma list of parameter sets, e.g. V,Nb,Ta.")
+@click.option("--soc-scale", "soc_scale", default="1", show_default=True,
+              help="SOC scales: comma list or start:stop:count.")
+@click.option("--gamma", default="0.1", show_default=True, help="Broadenings Γ (eV), comma list.")
+@click.option("--grid", type=int, default=None, help="k-points per axis (default 30).")
+@click.option("--shells", type=int, default=None, help="Neighbour shells (default: all).")
+@click.option("--energies", default=None, help="Energies from E_F (eV); default 0.")
+@click.option("--db", default=None, help=f"Database file or ase.db URL [{DEFAULT_DATABASE}].")
+@click.option("--spec", "spec_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML campaign file with a [screen] table (options override it).")
+@click.option("--scheduler", default=None,
+              help="tcp://HOST:PORT of a running Dask scheduler (default: in-process).")
+@reports_errors
+def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, scheduler):
+    """Screen materials × SOC scales × broadenings; resumable, results in an ase.db."""
+    spec = read_spec(spec_path) if spec_path else {}
+    names = materials.split(",") if materials else spec.get("materials")
+    if not names:
+        raise InputError("--materials: give a comma list of parameter sets (or --spec)")
+    registry = get_registry()
+    unknown = [n for n in names if n not in registry.parameter_sets]
+    if unknown:
+        raise InputError(f"--materials: unknown parameter set {unknown[0]!r}; known: "
+                         f"{', '.join(registry.parameter_sets)}")
+    scales = _spec_or_option(spec, "soc_scale", soc_scale, "--soc-scale", "1")
+    if any(s < 0 for s in scales):
+        raise InputError(f"--soc-scale: got {soc_scale!r}; expected scales ≥ 0")
+    gammas = _spec_or_option(spec, "gamma", gamma, "--gamma", "0.1")
+    for value in gammas:
+        finite_option("--gamma", value, minimum=0.0, strict=True)
+    grid = check_grid(grid if grid is not None else spec.get("grid", 30))
+    shells = shells if shells is not None else spec.get("shells")
+    energy_values = (_numbers(energies, "--energies") if energies
+                     else spec.get("energies", [0.0]))
+    store = ResultsStore(db or spec.get("db", DEFAULT_DATABASE))
+    cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry)
+    start = time.perf_counter()
+    summary = run_screen(cases, store, scheduler=scheduler)
+    click.echo(f"{len(cases)} cases: {summary.computed} computed, {summary.skipped} already "
+               f"stored, {summary.failed} failed ({time.perf_counter() - start:.1f} s); "
+               f"results in {store.address}")
+
+
+def _spec_or_option(spec, key, text, option, default):
+    if text != default or key not in spec:
+        return _numbers(text, option)
+    value = spec[key]
+    return _numbers(value, option) if isinstance(value, str) else [float(v) for v in value]
+
+
+@click.command()
+@click.argument("selection", default="")
+@click.option("--db", default=DEFAULT_DATABASE, show_default=True)
+@click.option("--columns", default=",".join(QUERY_COLUMNS), show_default=True)
+@reports_errors
+def query(selection, db, columns):
+    """Print the stored cases matching an ase.db SELECTION, e.g. "P_s>0.5,material=Ta"."""
+    if not Path(db).exists() and "://" not in db:
+        raise InputError(f"--db: no database at {db!r}")
+    rows = ResultsStore(db).select(selection)
+    names = [c.strip() for c in columns.split(",") if c.strip()]
+    click.echo("".join(f"{name:>12}" for name in names))
+    for row in rows:
+        click.echo("".join(_cell(row.get(name)) for name in names))
+        if row.get("status") == "failed":
+            click.echo(f"{'':>12}error: {row.get('error')}")
+    click.echo(f"{len(rows)} rows")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return f"{'-':>12}"
+    if isinstance(value, float):
+        return f"{value:12.5g}"
+    return f"{value!s:>12}"
+
+
+@click.command("plot-screen")
+@click.option("--db", default=DEFAULT_DATABASE, show_default=True)
+@click.option("--gamma", type=float, default=None, help="Only this broadening (eV).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), required=True)
+@reports_errors
+def plot_screen(db, gamma, plot_path):
+    """Plot P_l and P_s versus SOC scale, one line per material (and Γ)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not Path(db).exists() and "://" not in db:
+        raise InputError(f"--db: no database at {db!r}")
+    rows = ResultsStore(db).select("status=ok")
+    if gamma is not None:
+        rows = [r for r in rows if abs(r.gamma - gamma) < 1e-12]
+    if not rows:
+        raise InputError(f"--db: no finished cases in {db!r} to plot")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    for (material, g) in sorted({(r.material, r.gamma) for r in rows}):
+        mine = sorted((r for r in rows if r.material == material and r.gamma == g),
+                      key=lambda r: r.soc_scale)
+        scales = np.array([r.soc_scale for r in mine])
+        axes[0].plot(scales, [r.P_l for r in mine], "-o", label=f"{material}, Γ={g:g}")
+        axes[1].plot(scales, [r.P_s for r in mine], "-o", label=f"{material}, Γ={g:g}")
+    for ax, name in zip(axes, ("P_l (spin → orbit)", "P_s (orbit → spin)"), strict=True):
+        ax.set(xlabel="SOC scale (fraction of the set's ξ)", ylabel=name)
+        ax.legend(fontsize=7, ncol=2)
+    fig.savefig(plot_path, dpi=120)
+    plt.close(fig)
+    click.echo(f"wrote {plot_path}")

@@ -1,0 +1,164 @@
+"""Screening: ase.db store, Dask execution in-process and on a real local cluster."""
+
+import logging
+import os
+import signal
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from orbdiff.cli import build_cli
+from orbdiff.errors import InputError
+from orbdiff.plugin import plugin_manager
+from orbdiff_plugins.diffusion.screening import (
+    ResultsStore,
+    expand_cases,
+    read_spec,
+    run_screen,
+)
+
+logging.getLogger("distributed").setLevel(logging.ERROR)
+
+GRID = 5
+
+
+@pytest.fixture(scope="module")
+def cases(registry):
+    return expand_cases(["V", "Ta"], [1.0], [0.1], GRID, shells=2, registry=registry)
+
+
+def _rows(store):
+    return {row.identity: row for row in store.select()}
+
+
+def test_in_process_and_two_worker_cluster_give_the_same_rows(cases, tmp_path):
+    from distributed import Client, LocalCluster
+
+    local = ResultsStore(tmp_path / "local.db")
+    assert run_screen(cases, local).computed == 2
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1")
+        remote = ResultsStore(tmp_path / "remote.db")
+        assert run_screen(cases, remote, scheduler=client).computed == 2
+    one, other = _rows(local), _rows(remote)
+    assert set(one) == set(other) == {case.identity for case in cases}
+    for identity, row in one.items():
+        twin = other[identity]
+        for key in ("P_l", "P_s", "D_charge", "D_spin", "D_orbital", "eta_ll", "fermi_level"):
+            assert row[key] == twin[key], key
+        np.testing.assert_array_equal(row.data["tensor"], twin.data["tensor"])
+
+
+def test_rerun_is_a_noop_and_a_deleted_row_is_recomputed(cases, tmp_path):
+    store = ResultsStore(tmp_path / "r.db")
+    run_screen(cases, store)
+    before = _rows(store)
+    summary = run_screen(cases, store)
+    assert (summary.computed, summary.skipped) == (0, 2)
+    store.delete_identity(cases[0].identity)
+    summary = run_screen(cases, store)
+    assert (summary.computed, summary.skipped) == (1, 1)
+    after = _rows(store)
+    assert after[cases[1].identity].id == before[cases[1].identity].id  # untouched
+    assert after[cases[0].identity].P_s == before[cases[0].identity].P_s
+
+
+def test_a_failing_case_is_stored_with_its_error(registry, tmp_path):
+    cases = expand_cases(["Ag", "V"], [1.0], [0.1], 4, shells=2, registry=registry)
+    store = ResultsStore(tmp_path / "f.db")
+    summary = run_screen(cases, store)
+    assert (summary.computed, summary.failed) == (1, 1)
+    failed = store.select("status=failed")
+    assert [row.material for row in failed] == ["Ag"]
+    assert "no spin-orbit constant" in failed[0].error
+    assert [row.material for row in store.select("status=ok")] == ["V"]
+
+
+def test_killing_a_worker_mid_run_still_completes(registry, tmp_path):
+    from distributed import Client, LocalCluster
+
+    cases = expand_cases(["V", "Nb", "Ta", "Mo"], [0.0, 1.0], [0.1], 4, shells=2,
+                         registry=registry)
+    store = ResultsStore(tmp_path / "k.db")
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        killed = []
+        pids = client.run(os.getpid)  # worker address -> process id
+
+        def kill_one_worker(_case):
+            if not killed:  # SIGKILL one worker process while the other cases run
+                victim = sorted(pids)[0]
+                os.kill(pids[victim], signal.SIGKILL)
+                killed.append(victim)
+
+        summary = run_screen(cases, store, scheduler=client, on_result=kill_one_worker)
+    assert killed
+    assert summary.computed + summary.failed == len(cases) and summary.failed == 0
+    assert len(store.select("status=ok")) == len(cases)
+
+
+def test_queries(cases, tmp_path):
+    store = ResultsStore(tmp_path / "q.db")
+    run_screen(cases, store)
+    assert {r.material for r in store.select("P_s>0.0")} <= {"V", "Ta"}
+    assert [r.material for r in store.select("material=Ta")] == ["Ta"]
+    for bad in ("P_s>>0.5", "P_s=1=2", "==3"):
+        with pytest.raises(InputError, match="not valid"):
+            store.select(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[screen]\nmaterials = ['V']\nsoc_scale = [1]\ngamma = [0.1]\n", "missing key 'grid'"),
+        ("[screen]\nmaterials = 'V'\nsoc_scale = [1]\ngamma = [0.1]\ngrid = 4\n", "materials"),
+        ("[screen]\nmaterials = ['V']\nsoc_scale = [-1]\ngamma = [0.1]\ngrid = 4\n",
+         "soc_scale"),
+        ("[screen]\nmaterials = ['V']\nsoc_scale = [1]\ngamma = [0]\ngrid = 4\n", "gamma"),
+        ("[screen]\nmaterials = ['V']\nsoc_scale = [1]\ngamma = [0.1]\ngrid = 1\n", "grid"),
+        ("[screen]\nmaterials = ['V']\nsoc = [1]\n", "unknown key 'soc'"),
+        ("[other]\nx = 1\n", "exactly one table"),
+        ("[screen\n", "not valid TOML"),
+    ],
+)
+def test_malformed_spec_files(tmp_path, text, match):
+    path = tmp_path / "spec.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=match):
+        read_spec(path)
+
+
+def test_spec_must_be_toml(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text("screen: {}")
+    with pytest.raises(InputError, match="TOML"):
+        read_spec(path)
+
+
+def test_screen_query_and_plot_from_the_command_line(tmp_path):
+    pm = plugin_manager(autoload=False)
+    cli = build_cli(pm)
+    runner = CliRunner()
+    spec = tmp_path / "campaign.toml"
+    db = tmp_path / "cli.db"
+    spec.write_text(f"[screen]\nmaterials = ['V']\nsoc_scale = '0:1:2'\ngamma = [0.1]\n"
+                    f"grid = 4\nshells = 2\ndb = '{db}'\n")
+    result = runner.invoke(cli, ["screen", "--spec", str(spec)], obj={"plugin_manager": pm})
+    assert result.exit_code == 0, result.output
+    assert "2 cases: 2 computed" in result.output
+    again = runner.invoke(cli, ["screen", "--spec", str(spec)], obj={"plugin_manager": pm})
+    assert "0 computed, 2 already stored" in again.output
+    table = runner.invoke(cli, ["query", "--db", str(db), "soc_scale>0.5"],
+                          obj={"plugin_manager": pm})
+    assert table.exit_code == 0 and "1 rows" in table.output
+    bad = runner.invoke(cli, ["query", "--db", str(db), "P_s>>1"], obj={"plugin_manager": pm})
+    assert bad.exit_code == 2 and bad.output.startswith("Error:") and "Traceback" not in bad.output
+    picture = tmp_path / "p.png"
+    plot = runner.invoke(cli, ["plot-screen", "--db", str(db), "--plot", str(picture)],
+                         obj={"plugin_manager": pm})
+    assert plot.exit_code == 0 and picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    unknown = runner.invoke(cli, ["screen", "--materials", "Xx", "--db", str(db)],
+                            obj={"plugin_manager": pm})
+    assert unknown.exit_code == 2 and "unknown parameter set 'Xx'" in unknown.output
