@@ -11,6 +11,7 @@ from scipy.optimize import brentq
 from ..errors import invalid
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
+from ..structure.symmetry import wedge_with_mapping
 from .tetrahedra import TetrahedronCount
 
 __all__ = ["FermiLevel", "fermi_level", "fermi_level_on_grid"]
@@ -50,9 +51,11 @@ def fermi_level_on_grid(model: TightBindingModel, electrons: float, grid: int,
     if not 0 < electrons < n_states:
         raise invalid("electrons", electrons, f"a number between 0 and {n_states} per cell")
     kgrid = KGrid(model.crystal, grid)
-    eigenvalues = np.concatenate(
-        [np.linalg.eigvalsh(model.hamiltonian(k)) for k in kgrid.chunks(chunk_size)]
-    )
+    # diagonalize the irreducible wedge only, then unfold to the whole grid
+    points, _, star_of = wedge_with_mapping(kgrid, model.point_group())
+    wedge = np.concatenate([np.linalg.eigvalsh(model.hamiltonian(points[i : i + chunk_size]))
+                            for i in range(0, len(points), chunk_size)])
+    eigenvalues = wedge[star_of]
     guess = np.sort(eigenvalues.ravel())[int(electrons * kgrid.n_points) - 1]
     for width in (0.5, 2.0, 10.0, np.inf):
         window = (guess - width, guess + width)

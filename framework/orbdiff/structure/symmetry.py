@@ -85,6 +85,21 @@ def irreducible_wedge(grid: KGrid, group: PointGroup) -> tuple[np.ndarray, np.nd
     weights : (n_irr,) ndarray of int
         Number of grid points in each star; they add up to ``grid.n_points``.
     """
+    cartesian, weights, _ = wedge_with_mapping(grid, group)
+    return cartesian, weights
+
+
+def wedge_with_mapping(grid: KGrid, group: PointGroup):
+    """Like :func:`irreducible_wedge`, plus the index of each grid point's representative.
+
+    Returns
+    -------
+    cartesian : (n_irr, 3) ndarray
+    weights : (n_irr,) ndarray of int
+    star_of : (n_points,) ndarray of int
+        For every point of ``grid`` (in ``grid.fractional`` order), the row of
+        ``cartesian`` it is equivalent to.
+    """
     sizes = np.array(grid.size)
     reciprocal = grid.crystal.reciprocal_cell.T  # columns b_a
     # k = B κ (κ fractional); k' = R k ⇒ κ' = B⁻¹ R B κ, integer for lattice symmetries
@@ -99,6 +114,7 @@ def irreducible_wedge(grid: KGrid, group: PointGroup) -> tuple[np.ndarray, np.nd
         wrapped = rounded.astype(int) % sizes[:, None]
         flat = np.ravel_multi_index(wrapped, grid.size)
         representative = np.minimum(representative, flat)
-    irreducible, weights = np.unique(representative, return_counts=True)
+    irreducible, star_of, weights = np.unique(representative, return_inverse=True,
+                                              return_counts=True)
     fractional = np.stack(np.unravel_index(irreducible, grid.size), axis=1) / sizes
-    return fractional @ grid.crystal.reciprocal_cell, weights
+    return fractional @ grid.crystal.reciprocal_cell, weights, star_of
