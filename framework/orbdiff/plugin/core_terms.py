@@ -10,9 +10,11 @@ from .records import OnsiteTermRecord, SelfEnergyRecord
 
 @hookimpl
 def orbdiff_register_onsite_terms():
-    return [OnsiteTermRecord("soc", SpinOrbitCoupling, "atomic spin-orbit coupling ξ σ·L (eV)")]
+    return [OnsiteTermRecord("soc", SpinOrbitCoupling, "atomic spin-orbit coupling ξ σ·L (eV)",
+                             example={"xi": 0.1})]
 
 
 @hookimpl
 def orbdiff_register_self_energies():
-    return [SelfEnergyRecord("constant", ConstantBroadening, "constant broadening Σ^R = −iΓ (eV)")]
+    return [SelfEnergyRecord("constant", ConstantBroadening, "constant broadening Σ^R = −iΓ (eV)",
+                             example={"gamma": 0.1})]

@@ -79,16 +79,30 @@ class ParameterSetRecord(_Record):
 
 @dataclass(frozen=True)
 class OnsiteTermRecord(_Record):
-    """An on-site term added to H, e.g. ``soc`` or ``exchange``."""
+    """An on-site term added to H, e.g. ``soc`` or ``exchange``.
 
+    ``example`` holds keyword parameters for which ``factory(**example)`` works; the
+    contract checks of :mod:`orbdiff.testing` use it.
+    """
+
+    example: Mapping[str, Any] = field(default_factory=dict)
     kind = "on-site term"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "example", _frozen_mapping(self.example))
 
 
 @dataclass(frozen=True)
 class SelfEnergyRecord(_Record):
-    """A disorder self-energy, e.g. ``constant`` (Γ)."""
+    """A disorder self-energy, e.g. ``constant`` (Γ); ``example`` as for on-site terms."""
 
+    example: Mapping[str, Any] = field(default_factory=dict)
     kind = "self-energy"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "example", _frozen_mapping(self.example))
 
 
 @dataclass(frozen=True)

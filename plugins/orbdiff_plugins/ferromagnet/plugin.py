@@ -9,7 +9,8 @@ from .exchange import Exchange
 
 @hookimpl
 def orbdiff_register_onsite_terms():
-    return [OnsiteTermRecord("exchange", Exchange, "ferromagnetic exchange J σ·m (J in eV)")]
+    return [OnsiteTermRecord("exchange", Exchange, "ferromagnetic exchange J σ·m (J in eV)",
+                             example={"j": 0.5, "m": (0.0, 0.0, 1.0)})]
 
 
 @hookimpl

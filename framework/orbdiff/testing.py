@@ -1,0 +1,128 @@
+"""Contract checks for plugin authors: the tests the built-in plugins pass.
+
+Call :func:`check_plugin` from your plugin's test suite::
+
+    import my_plugin
+    from orbdiff.testing import check_plugin
+
+    def test_contract():
+        check_plugin(my_plugin)
+
+Each check raises ``AssertionError`` naming the record and what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .basis.orbitals import OrbitalSet
+from .hamiltonian import ParameterSet, TightBindingModel
+from .plugin.manager import plugin_manager
+from .plugin.registry import Registry
+
+__all__ = [
+    "check_model",
+    "check_model_record",
+    "check_observable_record",
+    "check_onsite_term",
+    "check_parameter_set",
+    "check_plugin",
+    "check_registered",
+]
+
+KNOWN_CAPABILITIES = TightBindingModel.capabilities
+
+
+def check_model(model: TightBindingModel, label: str = "model") -> None:
+    """H(k) Hermitian, ħv = ∂H/∂k (finite differences), σ and L with their algebra."""
+    assert isinstance(model, TightBindingModel), f"{label}: not a TightBindingModel"
+    rng = np.random.default_rng(0)
+    k = rng.normal(size=(3, 3))
+    h = model.hamiltonian(k)
+    assert np.allclose(h, np.conj(np.swapaxes(h, 1, 2)), atol=1e-10), f"{label}: H(k) not Hermitian"
+    step = 1e-6
+    velocity = model.velocity_operators(k[:1])[0]
+    for i in range(3):
+        dk = np.zeros(3)
+        dk[i] = step
+        numeric = (model.hamiltonian(k[:1] + dk)[0] - model.hamiltonian(k[:1] - dk)[0]) / (2 * step)
+        assert np.allclose(velocity[i], numeric, atol=1e-6 * max(1.0, np.abs(numeric).max())), (
+            f"{label}: velocity_operators is not the k-derivative of H along {'xyz'[i]}")
+    for name, ops, factor in (("spin", model.spin_operators(), 2j),
+                              ("orbital moment", model.orbital_moment_operators(), 1j)):
+        lx, ly, lz = ops
+        assert np.allclose(ops, np.conj(np.swapaxes(ops, 1, 2))), f"{label}: {name} not Hermitian"
+        commutator = lx @ ly - ly @ lx
+        assert np.allclose(commutator, factor * lz, atol=1e-10), (
+            f"{label}: {name} operators violate [x, y] = {factor} z")
+
+
+def check_model_record(record) -> None:
+    """The factory builds a valid model from its default parameters."""
+    defaults = {k: v for k, v in record.parameters.items() if v is not None}
+    check_model(record.factory(**defaults), f"model {record.name!r}")
+
+
+def check_parameter_set(parameter_set: ParameterSet, label: str = "parameter set") -> None:
+    """Finite numbers, sensible lattice and electron count, and valid models from it."""
+    assert isinstance(parameter_set, ParameterSet), f"{label}: not a ParameterSet"
+    numbers = [parameter_set.lattice_constant, parameter_set.valence_electrons,
+               *parameter_set.onsite.values(),
+               *(v for shell in parameter_set.shells for v in shell.values())]
+    assert all(math.isfinite(x) for x in numbers), f"{label}: non-finite numbers"
+    assert parameter_set.lattice_constant > 0, f"{label}: lattice constant must be > 0"
+    assert 0 < parameter_set.valence_electrons < 18, f"{label}: valence must be in (0, 18)"
+    check_model(parameter_set.build_model(soc_scale=0), f"{label} without SOC")
+    if parameter_set.xi is not None:
+        assert parameter_set.xi >= 0, f"{label}: xi must be ≥ 0"
+        check_model(parameter_set.build_model(), f"{label} with SOC")
+
+
+def check_onsite_term(term, orbitals: OrbitalSet | None = None, label: str = "term") -> None:
+    """The term gives a Hermitian (2n, 2n) matrix for an atom with ``orbitals``."""
+    orbitals = orbitals or OrbitalSet(("s", "p", "d"))
+    matrix = np.asarray(term(orbitals))
+    size = 2 * orbitals.n_orbitals
+    assert matrix.shape == (size, size), f"{label}: shape {matrix.shape}, expected {(size, size)}"
+    assert np.allclose(matrix, matrix.conj().T), f"{label}: not Hermitian"
+
+
+def check_observable_record(record) -> None:
+    """The observable declares what it needs, its units, and can compute."""
+    instance = record.factory()
+    unknown = set(getattr(instance, "requires", ())) - KNOWN_CAPABILITIES
+    assert not unknown, f"observable {record.name!r}: unknown capabilities {sorted(unknown)}"
+    assert isinstance(getattr(instance, "units", None), str) and instance.units, (
+        f"observable {record.name!r}: declare units")
+    assert callable(getattr(instance, "compute", None)), f"observable {record.name!r}: no compute"
+
+
+def check_registered(registry: Registry, plugin_name: str) -> list[str]:
+    """Check every record that ``plugin_name`` registered in ``registry``."""
+    checked = []
+    for kind, names in registry.registered_by(plugin_name).items():
+        for record_name in names:
+            record = getattr(registry, kind)[record_name]
+            if kind == "models":
+                check_model_record(record)
+            elif kind == "parameter_sets":
+                check_parameter_set(record.factory(), f"parameter set {record_name!r}")
+            elif kind == "observables":
+                check_observable_record(record)
+            elif kind == "onsite_terms":
+                check_onsite_term(record.factory(**record.example), label=f"term {record_name!r}")
+            elif kind == "self_energies":
+                record.factory(**record.example)  # must build from its example parameters
+            checked.append(f"{kind}:{record_name}")
+    return checked
+
+
+def check_plugin(plugin: object) -> list[str]:
+    """Register ``plugin`` next to the built-ins (strict) and check all it registers.
+
+    Returns the records that were checked, as ``"kind:name"``.
+    """
+    pm = plugin_manager(autoload=False, strict=True, extra=[plugin])
+    return check_registered(Registry(pm), pm.get_name(plugin))
