@@ -70,7 +70,8 @@ def parse_energies(text: str, option: str = "--energies") -> np.ndarray:
             start, stop, count = text.split(":")
             if int(count) < 1 or str(int(count)) != count.strip():
                 raise ValueError
-            values = np.linspace(float(start), float(stop), int(count))
+            # rounded so that 0:1:11 gives 0.6, not 0.6000000000000001
+            values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
         else:
             values = np.array([float(part) for part in text.split(",")])
     except ValueError:
