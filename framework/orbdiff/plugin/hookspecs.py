@@ -29,8 +29,8 @@ def orbdiff_register_parameter_sets() -> list:
     -------
     >>> @hookimpl
     ... def orbdiff_register_parameter_sets():
-    ...     return [ParameterSetRecord(name="Mo", element="Mo", structure="bcc",
-    ...                                summary="Mo, 3 shells", load=load_mo)]
+    ...     return [ParameterSetRecord(name="Mo", factory=load_mo, element="Mo",
+    ...                                structure="bcc", summary="Mo, 3 shells")]
 
     .. versionadded:: 0.1
     """
@@ -62,14 +62,15 @@ def orbdiff_register_onsite_terms() -> list:
 
     ``factory(**parameters)`` returns an :class:`~orbdiff.hamiltonian.OnsiteTerm`:
     a callable that maps an :class:`~orbdiff.basis.OrbitalSet` to a Hermitian
-    (2n, 2n) matrix in eV, in the ``orbital ⊗ spin`` basis.
+    (2n, 2n) matrix in eV, in the ``orbital ⊗ spin`` basis. ``example`` gives
+    parameters that build one (used by :mod:`orbdiff.testing`).
 
     Example
     -------
     >>> @hookimpl
     ... def orbdiff_register_onsite_terms():
     ...     return [OnsiteTermRecord(name="soc", factory=SpinOrbitCoupling,
-    ...                              summary="ξ σ·L per shell")]
+    ...                              summary="ξ σ·L per shell", example={"xi": 0.1})]
 
     .. versionadded:: 0.1
     """
@@ -87,7 +88,7 @@ def orbdiff_register_self_energies() -> list:
     >>> @hookimpl
     ... def orbdiff_register_self_energies():
     ...     return [SelfEnergyRecord(name="constant", factory=ConstantBroadening,
-    ...                              summary="Σ = -iΓ")]
+    ...                              summary="Σ = -iΓ", example={"gamma": 0.1})]
 
     .. versionadded:: 0.1
     """
@@ -97,9 +98,10 @@ def orbdiff_register_self_energies() -> list:
 def orbdiff_register_observables() -> list:
     """Return observables on a k-grid as :class:`~orbdiff.plugin.records.ObservableRecord`.
 
-    ``factory(**parameters)`` returns an object with ``requires`` (capabilities
-    it needs from a model), ``units`` and ``compute(model, grid, energies,
-    self_energy)``.
+    ``factory()`` returns an object with ``requires`` (capabilities it needs from
+    a model, see ``TightBindingModel.capabilities``), ``units`` and
+    ``compute(model, grid, energies, self_energy, **options)``; call it through
+    :func:`orbdiff.compute`, which checks the capabilities.
 
     Example
     -------
