@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python examples/toy_model.py --output output/toy
 
+# all tests, the slow ones too (plain `pytest` skips those marked slow)
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check framework plugins tests examples benchmarks

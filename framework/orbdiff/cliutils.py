@@ -10,6 +10,7 @@ import functools
 import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -22,6 +23,7 @@ __all__ = [
     "OrbdiffClickError",
     "check_grid",
     "check_model_parameters",
+    "check_output_path",
     "finite_option",
     "get_registry",
     "parse_energies",
@@ -108,6 +110,18 @@ def check_grid(grid: int, option: str = "--grid") -> int:
     if grid < 2:
         raise invalid(option, grid, "an integer ≥ 2 (k-points per reciprocal axis)")
     return grid
+
+
+def check_output_path(path: str | None, option: str) -> str | None:
+    """Fail before any computation if ``path`` cannot be written (missing folder)."""
+    if path is None:
+        return None
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise invalid(option, path, f"a file in an existing folder ({folder} does not exist)")
+    if Path(path).is_dir():
+        raise invalid(option, path, "a file name, not a folder")
+    return path
 
 
 def _number_or_text(value: str, option: str, item: str) -> Any:

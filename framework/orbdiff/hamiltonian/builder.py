@@ -48,6 +48,7 @@ class ModelBuilder:
         self._onsite = np.zeros((2 * n, 2 * n), dtype=complex)
         self._bond_vectors: list[np.ndarray] = []
         self._hoppings: list[np.ndarray] = []
+        self._magnetization: np.ndarray | None = None
 
     @property
     def n_orbitals(self) -> int:
@@ -67,7 +68,13 @@ class ModelBuilder:
     def add_onsite_term(
         self, term: Callable[[OrbitalSet], np.ndarray], atoms: Iterable[int] | None = None
     ) -> None:
-        """Add an on-site term (e.g. SOC) to the given atoms (default: all)."""
+        """Add an on-site term (e.g. SOC) to the given atoms (default: all).
+
+        A term with a ``magnetization`` attribute (an exchange field) makes the model
+        magnetic: symmetry reduction then keeps only operations that preserve it.
+        """
+        if getattr(term, "magnetization", None) is not None:
+            self._magnetization = np.asarray(term.magnetization, dtype=float)
         for atom in range(len(self.atom_orbitals)) if atoms is None else atoms:
             block = self._atom_slice(atom, spin=True)
             matrix = np.asarray(term(self.atom_orbitals[atom]), dtype=complex)
@@ -113,6 +120,7 @@ class ModelBuilder:
             moment,
             name=name,
             parameters=parameters or {},
+            magnetization=self._magnetization,
         )
         _check_hermitian(model)
         return model

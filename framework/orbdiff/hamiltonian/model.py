@@ -159,8 +159,11 @@ class TightBindingModel:
         """A new model with an on-site term (e.g. exchange) added on ``atoms`` (default all).
 
         ``term(orbitals) -> (2n_a, 2n_a)`` is evaluated for each atom's orbital set and
-        placed on that atom's block; see :meth:`with_onsite` for ``magnetization``.
+        placed on that atom's block; see :meth:`with_onsite` for ``magnetization``
+        (taken from ``term.magnetization`` when the term has one, e.g. an exchange field).
         """
+        if magnetization is None:
+            magnetization = getattr(term, "magnetization", None)
         matrix = np.zeros_like(self.onsite)
         offset = 0
         for atom, orbitals in enumerate(self.orbitals):

@@ -41,3 +41,7 @@ __all__ += [
     "projected_dos",
     "shell_projectors",
 ]
+
+from .labels import DIRECTIONS, OPERATORS, component_index  # noqa: E402
+
+__all__ += ["DIRECTIONS", "OPERATORS", "component_index"]

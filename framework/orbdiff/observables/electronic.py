@@ -43,6 +43,8 @@ def projected_dos(model: TightBindingModel, grid: KGrid, energies: np.ndarray, g
     ``DOS_P(E) = (1/π) (1/N_k) Σ_k Σ_n ⟨n|P|n⟩ Γ / ((E − ε_n)² + Γ²)``; the projections
     add up to the total DOS.
     """
+    # the s, p, d projectors are invariant under the point group; arbitrary ones are not
+    symmetric = projectors is None
     projectors = dict(projectors or shell_projectors(model))
     names = list(projectors)
     stack = np.array([projectors[name] for name in names])
@@ -53,5 +55,6 @@ def projected_dos(model: TightBindingModel, grid: KGrid, energies: np.ndarray, g
         pdos = np.einsum("k,kpn,ken->pe", bands.weights, projection, spectral) / np.pi
         return {"pdos": pdos}
 
-    sums = integrate(model, sampling(model, grid), stack, accumulate, chunk_size)
+    sums = integrate(model, sampling(model, grid, symmetry=symmetric), stack, accumulate,
+                     chunk_size)
     return {name: sums["pdos"][i] for i, name in enumerate(names)}

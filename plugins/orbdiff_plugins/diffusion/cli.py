@@ -9,6 +9,7 @@ from orbdiff.cliutils import (
     OrbdiffClickError,
     check_grid,
     check_model_parameters,
+    check_output_path,
     finite_option,
     get_registry,
     parse_energies,
@@ -57,6 +58,8 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
     check_grid(grid)
+    check_output_path(plot_path, "--plot")
+    check_output_path(output, "--output")
     registry = get_registry()
     energy_values = parse_energies(energies)
     if material is not None:

@@ -8,6 +8,7 @@ from orbdiff.api import load_model
 from orbdiff.cliutils import (
     check_grid,
     check_model_parameters,
+    check_output_path,
     finite_option,
     get_registry,
     parse_energies,
@@ -64,6 +65,9 @@ def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid
         finite_option(option, value)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     check_grid(grid)
+    check_output_path(plot_path, "--plot")
+    if not no_store:
+        check_output_path(store, "--store")
     exchanges = parse_energies(exchange, "--exchange")
     angles = parse_energies(theta, "--theta")
     factors = parse_scales(scales)

@@ -58,6 +58,8 @@ class Exchange:
     def __init__(self, j: float, m: Sequence[float]) -> None:
         self.j = _finite_exchange(j)
         self.m = magnetization(m)
+        #: read by the model builder so that symmetry reduction keeps m invariant
+        self.magnetization = self.m
 
     def __call__(self, orbitals: OrbitalSet) -> np.ndarray:
         sigma_m = np.einsum("a,aij->ij", self.m, pauli_matrices())

@@ -82,7 +82,7 @@ def _read_store(store: Path | None) -> dict[str, dict]:
         try:
             record = json.loads(line)
             done[record["key"]] = record["result"]
-        except (json.JSONDecodeError, KeyError):
+        except (json.JSONDecodeError, KeyError, TypeError):
             if number == len(store.read_text().splitlines()):
                 continue  # a line cut short by an interruption: recompute that case
             raise InputError(f"{store}: line {number} is not a precession record") from None
@@ -126,6 +126,8 @@ def precession_sweep(
         raise invalid("sweep", (exchanges, angles), "at least one exchange and one angle")
     registry = registry or Registry()
     store = Path(store) if store is not None else None
+    if store is not None and not store.resolve().parent.is_dir():
+        raise invalid("store", str(store), "a file in an existing folder")
     signature = {"model": model.name, "parameters": _plain(model.parameters), "gamma": gamma,
                  "grid": grid, "energy": energy}
     done = _read_store(store)

@@ -8,6 +8,7 @@ import numpy as np
 from orbdiff.api import load_material, load_parameter_set
 from orbdiff.cliutils import (
     check_grid,
+    check_output_path,
     finite_option,
     get_registry,
     parse_energies,
@@ -66,6 +67,7 @@ def bands(material, shells, soc_scale, xi, npoints, absolute, plot_path, output_
     """Band structure along the standard path, with and without SOC."""
     registry = get_registry()
     finite_option("--soc-scale", soc_scale, minimum=0.0)
+    check_output_path(plot_path, "--plot")
     with_soc = load_material(material, registry=registry, shells=shells, soc_scale=soc_scale,
                              xi=xi)
     without = load_material(material, registry=registry, shells=shells, soc_scale=0.0)
@@ -112,6 +114,7 @@ def dos(material, shells, soc_scale, xi, gamma, grid, energies, absolute, plot_p
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
     check_grid(grid)
+    check_output_path(plot_path, "--plot")
     values = parse_energies(energies)
     model = load_material(material, registry=get_registry(), shells=shells, soc_scale=soc_scale,
                           xi=xi)

@@ -93,3 +93,16 @@ def test_unknown_observable(registry):
     model = orbdiff.load_model("bcc-p-toy", registry=registry)
     with pytest.raises(orbdiff.InputError, match="known: conductivity, diffusivity, dos"):
         orbdiff.compute("hall", model, grid=3, energies=[0.5], gamma=0.1, registry=registry)
+
+
+def test_projected_dos_on_a_single_orbital_is_a_third(registry):
+    # p_x alone breaks the cubic symmetry: the projection must use the full grid
+    from orbdiff import KGrid
+    from orbdiff.observables import projected_dos
+
+    model = orbdiff.load_model("bcc-p-toy", registry=registry)
+    px = np.diag(np.kron([1.0, 0.0, 0.0], [1.0, 1.0])).astype(complex)
+    energies = np.array([-0.3, 0.2, 0.6])
+    parts = projected_dos(model, KGrid(model.crystal, 6), energies, 0.1, {"px": px})
+    total = projected_dos(model, KGrid(model.crystal, 6), energies, 0.1)["p"]
+    np.testing.assert_allclose(parts["px"], total / 3, rtol=1e-10)

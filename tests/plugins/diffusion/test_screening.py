@@ -32,6 +32,7 @@ def _rows(store):
     return {row.identity: row for row in store.select()}
 
 
+@pytest.mark.slow
 def test_in_process_and_two_worker_cluster_give_the_same_rows(cases, tmp_path):
     from distributed import Client, LocalCluster
 
@@ -74,8 +75,13 @@ def test_a_failing_case_is_stored_with_its_error(registry, tmp_path):
     assert [row.material for row in failed] == ["Ag"]
     assert "no spin-orbit constant" in failed[0].error
     assert [row.material for row in store.select("status=ok")] == ["V"]
+    # a rerun retries the failed case (it may have been transient) and replaces its row
+    again = run_screen(cases, store)
+    assert (again.computed, again.skipped, again.failed) == (0, 1, 1)
+    assert len(store.select("status=failed")) == 1 and len(store.select()) == 2
 
 
+@pytest.mark.slow
 def test_killing_a_worker_mid_run_still_completes(registry, tmp_path):
     from distributed import Client, LocalCluster
 

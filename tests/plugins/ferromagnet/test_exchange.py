@@ -144,3 +144,19 @@ def test_sweep_writes_as_it_goes_and_resumes(toy, registry, tmp_path, monkeypatc
 def test_bad_exchange_input(toy, call, match):
     with pytest.raises(orbdiff.InputError, match=match):
         call(toy)
+
+
+def test_exchange_added_as_an_onsite_term_also_lowers_the_symmetry(toy, registry):
+    from orbdiff_plugins.ferromagnet import Exchange
+
+    direction = magnetization(theta=37, phi=0)
+    via_term = toy.with_onsite_term(Exchange(0.5, direction))
+    assert len(via_term.point_group()) == 2
+    builder = orbdiff.ModelBuilder(toy.crystal, toy.orbitals[0])
+    builder.add_onsite_term(Exchange(0.5, direction))
+    assert np.allclose(builder.finalized().magnetization, direction)
+    grid = KGrid(toy.crystal, 4)
+    wedge = compute_diffusion(via_term, grid, np.array([0.5]), 0.1)
+    full = compute_diffusion(via_term, grid, np.array([0.5]), 0.1, symmetry=False)
+    np.testing.assert_allclose(wedge["tensor"], full["tensor"],
+                               atol=1e-10 * np.abs(full["tensor"]).max())

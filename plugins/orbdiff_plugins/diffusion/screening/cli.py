@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 import numpy as np
 
+from orbdiff.api import load_parameter_set
 from orbdiff.cliutils import (
     check_grid,
+    check_output_path,
     finite_option,
     get_registry,
     parse_energies,
@@ -63,12 +65,16 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
         finite_option("--gamma", value, minimum=0.0, strict=True)
     grid = check_grid(grid if grid is not None else spec.get("grid", 30))
     shells = shells if shells is not None else spec.get("shells")
+    for name in names:  # reject a bad shell count now, not as failed cases
+        available = len(load_parameter_set(name, registry=registry).shells)
+        if shells is not None and not 1 <= shells <= available:
+            raise InputError(f"--shells: got {shells}; set {name!r} has 1 to {available} shells")
     energy_values = (_numbers(energies, "--energies") if energies
                      else spec.get("energies", [0.0]))
     store = ResultsStore(db or spec.get("db", DEFAULT_DATABASE))
     cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry)
     start = time.perf_counter()
-    summary = run_screen(cases, store, scheduler=scheduler)
+    summary = run_screen(cases, store, scheduler=scheduler, registry=registry)
     click.echo(f"{len(cases)} cases: {summary.computed} computed, {summary.skipped} already "
                f"stored, {summary.failed} failed ({time.perf_counter() - start:.1f} s); "
                f"results in {store.address}")
@@ -122,6 +128,7 @@ def plot_screen(db, gamma, plot_path):
 
     if not Path(db).exists() and "://" not in db:
         raise InputError(f"--db: no database at {db!r}")
+    check_output_path(plot_path, "--plot")
     rows = ResultsStore(db).select("status=ok")
     if gamma is not None:
         rows = [r for r in rows if abs(r.gamma - gamma) < 1e-12]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tqdm.auto import tqdm
 
 from orbdiff.errors import InputError
+from orbdiff.plugin import Registry
 
 from .cases import ScreeningCase, run_case
 from .store import ResultsStore
@@ -46,6 +47,7 @@ def run_screen(
     scheduler=None,
     progress: bool | None = None,
     on_result: Callable[[ScreeningCase], None] | None = None,
+    registry: Registry | None = None,
 ) -> ScreenSummary:
     """Compute the cases not yet in ``store`` and write each one as it finishes.
 
@@ -63,8 +65,9 @@ def run_screen(
 
     A case that raises is stored as failed with its message and does not stop the
     others; an interrupted run keeps every stored case, and rerunning computes only
-    the missing ones.
+    the missing ones and retries the failed ones.
     """
+    registry = registry or Registry()
     from distributed import as_completed
 
     done = store.identities()
@@ -84,9 +87,9 @@ def run_screen(
             if future.status == "error":
                 failed += 1
                 error = future.exception()
-                store.write(case, None, f"{type(error).__name__}: {error}")
+                store.write(case, None, f"{type(error).__name__}: {error}", registry)
             else:
-                store.write(case, future.result())
+                store.write(case, future.result(), registry=registry)
             future.release()
             bar.update()
             if on_result is not None:

@@ -30,19 +30,22 @@ class ResultsStore:
 
     def __init__(self, address: str | Path = DEFAULT_DATABASE) -> None:
         self.address = str(address)
+        if "://" not in self.address and not Path(self.address).resolve().parent.is_dir():
+            raise InputError(f"--db: cannot create {self.address!r}: its folder does not exist")
         try:
             self.db = ase.db.connect(self.address)
+            self.db.count()  # ase.db connects lazily: touch it now
         except Exception as exc:
             raise InputError(f"--db: cannot open {self.address!r}: {exc}") from exc
 
-    def identities(self) -> set[str]:
-        """Identities of every stored case (done or failed)."""
-        return {row.identity for row in self.db.select(columns=["key_value_pairs"])
-                if "identity" in row}
+    def identities(self, status: str = "ok") -> set[str]:
+        """Identities of the stored cases with ``status`` (``ok`` or ``failed``)."""
+        return {row.identity for row in self.select(f"status={status}") if "identity" in row}
 
     def write(self, case: ScreeningCase, outcome: dict[str, Any] | None, error: str = "",
               registry: Registry | None = None) -> int:
         """Store a finished case; ``outcome`` None means it failed with ``error``."""
+        self.delete_identity(case.identity)  # a failed attempt is replaced by the new one
         atoms = _prototype(case.material, registry)
         pairs = case.key_value_pairs()
         if outcome is None:
