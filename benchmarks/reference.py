@@ -29,12 +29,23 @@ def im_operator(x: np.ndarray) -> np.ndarray:
     return (x - np.conj(np.swapaxes(x, -1, -2))) / 2j
 
 
+def _retarded(h: np.ndarray, energy: float, gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    """G^R = (E − H + iΓ)^{-1} by direct inversion, and G^A = (G^R)†."""
+    g_r = np.linalg.inv((energy + 1j * gamma) * np.eye(len(h)) - h)
+    return g_r, g_r.conj().T
+
+
+def _in_conductivity_units(model, n_k, gamma, charge, tensor):
+    """Multiply by e²Γ/π and Tr_k = (1/V_cell)(1/N_k) Σ_k; tensor to (n_E, 18, 18)."""
+    factor = CONDUCTIVITY_UNIT * gamma / (model.crystal.volume * n_k)
+    return factor * charge, factor * tensor.reshape(len(tensor), 18, 18)
+
+
 def direct_diffusivities(model, kpoints, energies, gamma):
     """Charge (n_E,3,3) and tensor (n_E,18,18) in S/m, one component at a time.
 
     ``kpoints`` (Å⁻¹) must be the full grid: every point has the same weight.
     """
-    n = model.n_states
     ops = np.concatenate([model.spin_operators(), model.orbital_moment_operators()])
     charge = np.zeros((len(energies), 3, 3))
     tensor = np.zeros((len(energies), 6, 3, 6, 3))
@@ -42,8 +53,7 @@ def direct_diffusivities(model, kpoints, energies, gamma):
         h = model.hamiltonian(k[None])[0]
         v = model.velocity_operators(k[None])[0]  # ħv_i, eV·Å
         for e, energy in enumerate(energies):
-            g_r = np.linalg.inv((energy + 1j * gamma) * np.eye(n) - h)
-            g_a = g_r.conj().T
+            g_r, g_a = _retarded(h, energy, gamma)
             for i in range(3):
                 tail = g_a @ v[i] @ g_a
                 x = im_operator(g_r @ tail)  # Eq. (8), source 1
@@ -55,8 +65,7 @@ def direct_diffusivities(model, kpoints, energies, gamma):
                         for j in range(3):
                             current = CURRENT_FACTOR[b] * (v[j] @ ops[b] + ops[b] @ v[j])
                             tensor[e, a, i, b, j] += SOURCE_WEIGHT[a] * np.trace(current @ x).real
-    factor = CONDUCTIVITY_UNIT * gamma / (model.crystal.volume * len(kpoints))
-    return factor * charge, factor * tensor.reshape(len(energies), 18, 18)
+    return _in_conductivity_units(model, len(kpoints), gamma, charge, tensor)
 
 
 def direct_diffusivities_vectorized(model, kpoints, energies, gamma):
@@ -64,7 +73,6 @@ def direct_diffusivities_vectorized(model, kpoints, energies, gamma):
 
     ``kpoints`` (Å⁻¹) must be the full grid: every point has the same weight.
     """
-    n = model.n_states
     ops = np.concatenate([model.spin_operators(), model.orbital_moment_operators()])
     charge = np.zeros((len(energies), 3, 3))
     tensor = np.zeros((len(energies), 6, 3, 6, 3))
@@ -75,8 +83,7 @@ def direct_diffusivities_vectorized(model, kpoints, energies, gamma):
         currents = CURRENT_FACTOR[:, None, None, None] * (
             v[None] @ ops[:, None] + ops[:, None] @ v[None])
         for e, energy in enumerate(energies):
-            g_r = np.linalg.inv((energy + 1j * gamma) * np.eye(n) - h)
-            g_a = np.conj(g_r.T)
+            g_r, g_a = _retarded(h, energy, gamma)
             tail = g_a @ v @ g_a  # (3, n, n): G^A v_i G^A
             # Eq. (8): ħ Re Tr[v_j Im(G^R G^A v_i G^A)], one ħ sits in ħv_j
             x_charge = im_operator(g_r @ tail)
@@ -85,5 +92,4 @@ def direct_diffusivities_vectorized(model, kpoints, energies, gamma):
             x = im_operator(g_r[None, None] @ ops[:, None] @ tail[None])  # (6, 3, n, n)
             traces = np.einsum("bjpn,ainp->aibj", currents, x).real
             tensor[e] += SOURCE_WEIGHT[:, None, None, None] * traces
-    factor = CONDUCTIVITY_UNIT * gamma / (model.crystal.volume * len(kpoints))
-    return factor * charge, factor * tensor.reshape(len(energies), 18, 18)
+    return _in_conductivity_units(model, len(kpoints), gamma, charge, tensor)
