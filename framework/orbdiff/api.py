@@ -8,7 +8,7 @@ import numpy as np
 
 from .disorder import ConstantBroadening
 from .errors import CapabilityError, InputError, OrbdiffError, PluginError, invalid
-from .hamiltonian import ParameterSet, TightBindingModel
+from .hamiltonian import ParameterSet, TightBindingModel, check_model_protocol
 from .plugin.registry import Registry
 from .structure import KGrid
 
@@ -119,6 +119,7 @@ def compute(
     **options
         Passed to the observable's ``compute`` (e.g. ``chunk_size``, ``progress``).
     """
+    check_model_protocol(model)
     registry = registry or Registry()
     record = registry.observables[observable]
     instance = _call_plugin(record)

@@ -18,7 +18,8 @@ import math
 import numpy as np
 
 from .basis.orbitals import OrbitalSet
-from .hamiltonian import ParameterSet, TightBindingModel
+from .hamiltonian import Model, ParameterSet
+from .hamiltonian.protocol import KNOWN_CAPABILITIES
 from .plugin.manager import plugin_manager
 from .plugin.registry import Registry
 
@@ -32,15 +33,17 @@ __all__ = [
     "check_registered",
 ]
 
-KNOWN_CAPABILITIES = TightBindingModel.capabilities
-
-
-def check_model(model: TightBindingModel, label: str = "model") -> None:
-    """H(k) Hermitian, ħv = ∂H/∂k (finite differences), σ and L with their algebra."""
-    assert isinstance(model, TightBindingModel), f"{label}: not a TightBindingModel"
+def check_model(model: Model, label: str = "model") -> None:
+    """Any model of the protocol: shapes, H(k) Hermitian, ħv = ∂H/∂k, σ and L algebra."""
+    assert isinstance(model, Model), f"{label}: does not implement orbdiff.hamiltonian.Model"
+    assert set(model.capabilities) <= KNOWN_CAPABILITIES, (
+        f"{label}: unknown capabilities {sorted(set(model.capabilities) - KNOWN_CAPABILITIES)}")
+    size = sum(orbitals.n_orbitals for orbitals in model.orbitals)
+    assert model.n_states == 2 * size, f"{label}: n_states is not 2 × the orbitals per cell"
     rng = np.random.default_rng(0)
     k = rng.normal(size=(3, 3))
     h = model.hamiltonian(k)
+    assert h.shape == (3, model.n_states, model.n_states), f"{label}: H(k) shape {h.shape}"
     assert np.allclose(h, np.conj(np.swapaxes(h, 1, 2)), atol=1e-10), f"{label}: H(k) not Hermitian"
     step = 1e-6
     velocity = model.velocity_operators(k[:1])[0]

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..basis.angular_momentum import angular_momentum_matrices
 from ..basis.orbitals import OrbitalSet
+from ..basis.spin import spinful
 from ..errors import invalid
 from ..structure.crystal import Crystal
 from ..structure.neighbours import Bond
@@ -46,8 +47,10 @@ class ModelBuilder:
         self._offsets = np.concatenate([[0], np.cumsum(sizes)])
         n = int(self._offsets[-1])
         self._onsite = np.zeros((2 * n, 2 * n), dtype=complex)
-        self._bond_vectors: list[np.ndarray] = []
-        self._hoppings: list[np.ndarray] = []
+        # H_R per lattice vector R (fractional, as a tuple): spin-independent (n × n)
+        # and acting on spin (2n × 2n, spinful index), summed at finalization
+        self._hoppings: dict[tuple[int, int, int], np.ndarray] = {}
+        self._spin_hoppings: dict[tuple[int, int, int], np.ndarray] = {}
         self._magnetization: np.ndarray | None = None
 
     @property
@@ -83,11 +86,39 @@ class ModelBuilder:
             self._onsite[block, block] += matrix
 
     def add_hopping(self, bond: Bond, matrix: np.ndarray) -> None:
-        """Add a spin-independent hopping ``⟨i, 0|H|j, d⟩`` (eV) along ``bond``."""
-        full = np.zeros((self.n_orbitals, self.n_orbitals), dtype=complex)
-        full[self._atom_slice(bond.i, False), self._atom_slice(bond.j, False)] = matrix
-        self._bond_vectors.append(np.asarray(bond.vector, dtype=float))
-        self._hoppings.append(full)
+        """Add a hopping ``⟨i, 0|H|j, d⟩`` (eV) along ``bond``.
+
+        Parameters
+        ----------
+        bond : Bond
+            From atom ``bond.i`` in the home cell to atom ``bond.j`` at ``bond.vector`` (Å).
+        matrix : (n_i, n_j) or (2n_i, 2n_j) array_like of complex
+            Spin-independent block in the atoms' orbital order, or a block acting on
+            spin in the spinful index ``2 * orbital + spin``, in eV.
+        """
+        matrix = np.asarray(matrix, dtype=complex)
+        rows, columns = (self.atom_orbitals[a].n_orbitals for a in (bond.i, bond.j))
+        if matrix.shape == (rows, columns):
+            spin, store, size = False, self._hoppings, self.n_orbitals
+        elif matrix.shape == (2 * rows, 2 * columns):
+            spin, store, size = True, self._spin_hoppings, 2 * self.n_orbitals
+        else:
+            raise invalid("hopping matrix", matrix.shape,
+                          f"({rows}, {columns}) or, acting on spin, ({2 * rows}, {2 * columns})")
+        key = self._lattice_vector(bond)
+        full = store.setdefault(key, np.zeros((size, size), dtype=complex))
+        full[self._atom_slice(bond.i, spin), self._atom_slice(bond.j, spin)] += matrix
+
+    def _lattice_vector(self, bond: Bond) -> tuple[int, int, int]:
+        """R of a bond: ``vector = R + τ_j − τ_i`` with R a lattice vector."""
+        positions = self.crystal.positions
+        cartesian = np.asarray(bond.vector, dtype=float) - positions[bond.j] + positions[bond.i]
+        fractional = cartesian @ np.linalg.inv(self.crystal.cell)
+        rounded = np.round(fractional)
+        if np.abs(fractional - rounded).max() > 1e-6:
+            raise invalid("bond.vector", np.asarray(bond.vector).tolist(),
+                          "a lattice vector plus τ_j − τ_i (Å)")
+        return tuple(int(x) for x in rounded)
 
     def add_slater_koster(
         self, bonds: Iterable[Bond], integrals: Sequence[Mapping[str, float]]
@@ -103,11 +134,13 @@ class ModelBuilder:
             self.add_hopping(bond, matrix)
 
     def finalized(self, name: str = "model", parameters: Mapping[str, Any] | None = None):
-        """Return the immutable :class:`TightBindingModel`; checks that H(k) is Hermitian."""
-        n = self.n_orbitals
-        hoppings = np.array(self._hoppings) if self._hoppings else np.zeros((0, n, n), complex)
-        vectors = np.array(self._bond_vectors) if self._bond_vectors else np.zeros((0, 3))
-        moment = np.zeros((3, n, n), dtype=complex)
+        """Return the immutable :class:`TightBindingModel`; checks that H(k) is Hermitian.
+
+        The hoppings stay spin-independent (n × n, the cheap case) unless a hopping
+        acting on spin was added; then all are stored as 2n × 2n matrices.
+        """
+        vectors, hoppings = self._hopping_arrays()
+        moment = np.zeros((3, self.n_orbitals, self.n_orbitals), dtype=complex)
         for atom, orbitals in enumerate(self.atom_orbitals):
             block = self._atom_slice(atom, spin=False)
             moment[:, block, block] = angular_momentum_matrices(orbitals)
@@ -124,6 +157,21 @@ class ModelBuilder:
         )
         _check_hermitian(model)
         return model
+
+    def _hopping_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        keys = sorted(set(self._hoppings) | set(self._spin_hoppings))
+        n = self.n_orbitals
+        if not self._spin_hoppings:
+            matrices = [self._hoppings[key] for key in keys]
+            size = n
+        else:
+            zero = np.zeros((n, n), dtype=complex)
+            matrices = [spinful(self._hoppings.get(key, zero))
+                        + self._spin_hoppings.get(key, 0) for key in keys]
+            size = 2 * n
+        if not keys:
+            return np.zeros((0, 3), dtype=int), np.zeros((0, size, size), dtype=complex)
+        return np.array(keys, dtype=int), np.array(matrices)
 
 
 def _two_centre(orbitals_i: OrbitalSet, orbitals_j: OrbitalSet, vector, integrals):
