@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from .bands import BandData
-from .compiled import im_green_traces
 from .products import im_green_traces_products
 
 __all__ = ["FEW_ENERGIES", "density_of_states", "green_traces", "kubo_traces",
@@ -52,7 +51,10 @@ def green_traces(
     (n_E, n_s, 3, n_c, 3) ndarray of float
         Indices (E, s, i, c, j), in eV⁻¹·(eV·Å)² = Å² / eV.
     """
-    kernel = im_green_traces_products if len(energies) <= FEW_ENERGIES else im_green_traces
+    if len(energies) <= FEW_ENERGIES:
+        kernel = im_green_traces_products
+    else:
+        from .compiled import im_green_traces as kernel  # imports numba only when needed
     return kernel(bands.energies, bands.velocities, sources, currents, bands.weights,
                   energies, gamma)
 

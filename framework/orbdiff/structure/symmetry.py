@@ -139,17 +139,13 @@ def wedge_with_mapping(grid: KGrid, group: PointGroup):
         For every point of ``grid`` (in ``grid.fractional`` order), the row of
         ``cartesian`` it is equivalent to.
     """
-    maps = _integer_maps(grid, group)
-    sizes = np.array(grid.size)
-    representative = np.empty(grid.n_points, dtype=np.int64)
-    for start in range(0, grid.n_points, WEDGE_CHUNK):
-        flat = np.arange(start, min(start + WEDGE_CHUNK, grid.n_points))
-        images = _flat_images(maps, sizes, np.stack(np.unravel_index(flat, grid.size)))
-        representative[flat] = images.min(axis=0)
-    irreducible, star_of, weights = np.unique(representative, return_inverse=True,
-                                              return_counts=True)
-    fractional = np.stack(np.unravel_index(irreducible, grid.size), axis=1) / sizes
-    return fractional @ grid.crystal.reciprocal_cell, weights, star_of
+    points, weights = irreducible_wedge(grid, group)
+    fractional = points @ np.linalg.inv(grid.crystal.reciprocal_cell)
+    indices = np.rint(fractional * grid.size).astype(np.int64).T % np.array(grid.size)[:, None]
+    images = _flat_images(_integer_maps(grid, group), np.array(grid.size), indices)
+    star_of = np.empty(grid.n_points, dtype=np.int64)
+    star_of[images] = np.arange(len(points))[None, :]  # each star's points get its row
+    return points, weights, star_of
 
 
 def _integer_maps(grid: KGrid, group: PointGroup) -> np.ndarray:
@@ -170,5 +166,7 @@ def _integer_maps(grid: KGrid, group: PointGroup) -> np.ndarray:
 
 def _flat_images(maps: np.ndarray, sizes: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """(n_ops, n) flat indices of the images of grid points ``indices`` (3, n)."""
-    images = (maps @ indices) % sizes[None, :, None]
-    return (images[:, 0] * sizes[1] + images[:, 1]) * sizes[2] + images[:, 2]
+    # in floating point (exact for these integers), where matmul is BLAS
+    images = (maps.astype(float) @ indices.astype(float)) % sizes[None, :, None]
+    flat = (images[:, 0] * sizes[1] + images[:, 1]) * sizes[2] + images[:, 2]
+    return flat.astype(np.int64)
