@@ -10,7 +10,6 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from ..errors import invalid
 from .angular_momentum import angular_momentum_matrices, as_rotation_matrix
@@ -51,6 +50,8 @@ def spin_rotation(rotation: np.ndarray) -> np.ndarray:
         sign of ``U`` (SU(2) covers SO(3) twice) is that of the rotation angle
         θ ∈ [0, π] returned by :class:`scipy.spatial.transform.Rotation`.
     """
+    from scipy.spatial.transform import Rotation  # here: importing it costs 0.2 s
+
     matrix = as_rotation_matrix(rotation)
     x, y, z, w = Rotation.from_matrix(matrix).as_quat()  # (n sin θ/2, cos θ/2)
     return w * np.eye(2) - 1j * np.einsum("k,kij->ij", [x, y, z], pauli_matrices())

@@ -45,3 +45,7 @@ __all__ += [
 from .labels import DIRECTIONS, OPERATORS, component_index  # noqa: E402
 
 __all__ += ["DIRECTIONS", "OPERATORS", "component_index"]
+
+from .resources import RunEstimate, estimate_run, require_resources  # noqa: E402
+
+__all__ += ["RunEstimate", "estimate_run", "require_resources"]

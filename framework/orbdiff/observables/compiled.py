@@ -1,4 +1,4 @@
-"""Compiled (numba) kernel of the three-Green's-function trace, parallel over k-points.
+"""Compiled (numba) kernel of the three-Green's-function trace, energy innermost.
 
 For every k-point, energy E, source ``(s, i)`` and current ``(c, j)`` it evaluates
 
@@ -132,9 +132,10 @@ def _one_k(eps, velocities, sources, currents, energies, gamma, out):
                     out[:, s, i, c, j] = total
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def _all_k(eps, velocities, sources, currents, energies, gamma, out):
-    for k in numba.prange(eps.shape[0]):
+    # serial and without the GIL: the engine runs blocks of k-points in threads
+    for k in range(eps.shape[0]):
         _one_k(eps[k], velocities[k], sources[k], currents[k], energies, gamma, out[k])
 
 

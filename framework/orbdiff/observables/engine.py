@@ -7,43 +7,129 @@ wedge with star weights; the sums are then symmetrized by the group (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
-from ..structure.symmetry import PointGroup, irreducible_wedge
+from ..structure.symmetry import WEDGE_CHUNK, PointGroup, wedge_blocks
 from .bands import BandData
 
-__all__ = ["KSampling", "default_chunk_size", "integrate", "sampling"]
+__all__ = ["KSampling", "default_chunk_size", "default_workers", "integrate", "sampling"]
 
 #: Working memory allowed for one block of k-points, in bytes.
-MEMORY_BUDGET = 256 * 2**20
+MEMORY_BUDGET = 128 * 2**20
 
 
-@dataclass(frozen=True, eq=False)
+def default_workers() -> int:
+    """Threads over k-blocks: the CPUs this process may use (``ORBDIFF_THREADS`` overrides).
+
+    Diagonalization, matrix products and the compiled kernel all release the GIL, so
+    blocks run in parallel; BLAS itself sees small matrices and stays single-threaded.
+    """
+    setting = os.environ.get("ORBDIFF_THREADS", "")
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover  (not Linux)
+        return os.cpu_count() or 1
+
+
 class KSampling:
-    """k-points (Å⁻¹) with weights, and the group that completes them to the grid."""
+    """k-points (Å⁻¹) with weights, and the group that completes them to the grid.
 
-    points: np.ndarray
-    weights: np.ndarray
-    group: PointGroup
+    Built from arrays (``points``, ``weights``) or from a ``grid``: then the points are
+    generated block by block when summed (:meth:`blocks`), the irreducible wedge of
+    ``group`` or, for the trivial group, the full grid; no array of the grid's size
+    is ever held. ``points`` and ``weights`` are still available (computed on first use).
+
+    Parameters
+    ----------
+    points : (n_k, 3) ndarray of float, optional
+        k-points in Å⁻¹.
+    weights : (n_k,) ndarray of float, optional
+        Their weights (star sizes).
+    group : PointGroup
+    grid : KGrid, optional
+        Generate the points from this grid instead.
+    """
+
+    def __init__(self, points: np.ndarray | None = None, weights: np.ndarray | None = None,
+                 group: PointGroup | None = None, grid: KGrid | None = None) -> None:
+        if (points is None) == (grid is None):
+            raise ValueError("give either points and weights or a grid")
+        self.group = group or PointGroup.trivial()
+        self.grid = grid
+        self._points = None if points is None else np.asarray(points, dtype=float)
+        self._weights = None
+        if points is not None:
+            self._weights = (np.ones(len(self._points)) if weights is None
+                             else np.asarray(weights, dtype=float))
+
+    @property
+    def points(self) -> np.ndarray:
+        """(n_k, 3) all k-points in Å⁻¹ (materialized on first use)."""
+        self._materialize()
+        return self._points
+
+    @property
+    def weights(self) -> np.ndarray:
+        """(n_k,) weights, adding up to the number of grid points."""
+        self._materialize()
+        return self._weights
 
     @property
     def total_weight(self) -> float:
-        return float(self.weights.sum())
+        """Number of grid points the weights stand for."""
+        if self._weights is None:
+            return float(self.grid.n_points)
+        return float(self._weights.sum())
+
+    def blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(points, weights) in blocks of at most ``size`` k-points, in a fixed order."""
+        if self._points is not None:
+            for start in range(0, len(self._points), size):
+                yield self._points[start : start + size], self._weights[start : start + size]
+        elif len(self.group) == 1:
+            for points in self.grid.chunks(size):
+                yield points, np.ones(len(points))
+        else:
+            yield from _reblock(wedge_blocks(self.grid, self.group), size)
+
+    def _materialize(self) -> None:
+        if self._points is None:
+            parts = list(self.blocks(WEDGE_CHUNK))
+            self._points = np.concatenate([points for points, _ in parts])
+            self._weights = np.concatenate([weights for _, weights in parts]).astype(float)
+
+
+def _reblock(parts: Iterable[tuple[np.ndarray, np.ndarray]],
+             size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Regroup a stream of (points, weights) pieces into blocks of exactly ``size``."""
+    points, weights, held = [], [], 0
+    for p, w in parts:
+        points.append(p)
+        weights.append(w.astype(float))
+        held += len(p)
+        while held >= size:
+            all_points, all_weights = np.concatenate(points), np.concatenate(weights)
+            yield all_points[:size], all_weights[:size]
+            points, weights, held = [all_points[size:]], [all_weights[size:]], held - size
+    if held:
+        yield np.concatenate(points), np.concatenate(weights)
 
 
 def sampling(model: TightBindingModel, grid: KGrid, symmetry: bool = True) -> KSampling:
-    """The full grid (``symmetry=False``) or its irreducible wedge under the model's group."""
-    if not symmetry:
-        return KSampling(grid.cartesian, np.ones(grid.n_points), PointGroup.trivial())
-    group = model.point_group()
-    points, weights = irreducible_wedge(grid, group)
-    return KSampling(points, weights.astype(float), group)
+    """The full grid (``symmetry=False``) or its irreducible wedge under the model's group.
+
+    The points are generated in blocks while they are summed (see :class:`KSampling`).
+    """
+    return KSampling(grid=grid, group=model.point_group() if symmetry else None)
 
 
 def default_chunk_size(n_states: int, n_energies: int, n_components: int = 18) -> int:
@@ -64,6 +150,7 @@ def integrate(
     accumulate: Callable[[BandData], dict[str, np.ndarray]],
     chunk_size: int,
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Weighted Brillouin-zone average of ``accumulate`` (not yet symmetrized).
 
@@ -80,20 +167,49 @@ def integrate(
         k-points per block; memory is bounded by it whatever the grid.
     progress : bool or None
         Show a progress bar (None: only on a terminal).
+    workers : int or None
+        Threads evaluating blocks concurrently (default :func:`default_workers`); the
+        sums are added in block order, so the result does not depend on it.
 
     Returns
     -------
     dict of str to ndarray
         Each entry divided by the total weight (the number of grid points).
     """
+    from tqdm.auto import tqdm  # only here: importing tqdm costs start-up time
+
     totals: dict[str, np.ndarray] = {}
-    points, weights = ksampling.points, ksampling.weights
-    starts = range(0, len(points), chunk_size)
-    bar = tqdm(starts, disable=None if progress is None else not progress, desc="k-points",
-               unit="block", leave=False)
-    for start in bar:
-        block = slice(start, start + chunk_size)
-        bands = BandData.from_model(model, points[block], operators, weights[block])
-        for name, value in accumulate(bands).items():
-            totals[name] = totals[name] + value if name in totals else value
+
+    def block_sums(block: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+        points, weights = block
+        return accumulate(BandData.from_model(model, points, operators, weights))
+
+    bar = tqdm(total=ksampling.total_weight, disable=None if progress is None else not progress,
+               desc="k-points", unit="k", unit_scale=True, leave=False)
+    threads = max(1, workers or default_workers())
+    with bar, ThreadPoolExecutor(threads) as pool:
+        blocks = ksampling.blocks(chunk_size)
+        for sums, weight in _ordered_map(pool, block_sums, blocks, 2 * threads):
+            for name, value in sums.items():
+                totals[name] = totals[name] + value if name in totals else value
+            bar.update(weight)
     return {name: value / ksampling.total_weight for name, value in totals.items()}
+
+
+def _ordered_map(pool: ThreadPoolExecutor, function: Callable, blocks: Iterable,
+                 window: int) -> Iterator:
+    """``(function(block), total weight of block)`` over ``blocks``, in order, on ``pool``.
+
+    At most ``window`` blocks are in flight.
+
+    Bounding the queue bounds the memory (each block holds its band-basis arrays).
+    """
+    pending: deque = deque()
+    for block in blocks:
+        pending.append((pool.submit(function, block), block[1].sum()))
+        if len(pending) >= window:
+            future, weight = pending.popleft()
+            yield future.result(), weight
+    while pending:
+        future, weight = pending.popleft()
+        yield future.result(), weight

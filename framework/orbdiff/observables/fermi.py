@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..errors import invalid
 from ..hamiltonian.model import TightBindingModel
@@ -57,16 +56,45 @@ def fermi_level_on_grid(model: TightBindingModel, electrons: float, grid: int,
                             for i in range(0, len(points), chunk_size)])
     eigenvalues = wedge[star_of]
     guess = np.sort(eigenvalues.ravel())[int(electrons * kgrid.n_points) - 1]
-    for width in (0.5, 2.0, 10.0, np.inf):
+    # narrow windows first: only the tetrahedra they cut are kept
+    for width in (0.1, 0.5, 2.0, 10.0, np.inf):
         window = (guess - width, guess + width)
         if np.isinf(width):
             window = (eigenvalues.min() - 1.0, eigenvalues.max() + 1.0)
         counter = TetrahedronCount(eigenvalues.reshape(*kgrid.size, n_states), window)
         low, high = window
-        if counter.states(low) < electrons < counter.states(high):
-            return float(brentq(lambda mu, c=counter: c.states(mu) - electrons, low, high,
-                                xtol=1e-9))
+        excess_low, excess_high = counter.states(low) - electrons, counter.states(high) - electrons
+        if excess_low < 0 < excess_high:
+            return _increasing_root(lambda mu, c=counter: c.states(mu) - electrons,
+                                    (low, excess_low), (high, excess_high), xtol=1e-9)
     raise RuntimeError("no Fermi level found")  # pragma: no cover  (window covers all bands)
+
+
+def _increasing_root(function, low: tuple[float, float], high: tuple[float, float],
+                     xtol: float) -> float:
+    """Root of a non-decreasing ``function`` bracketed by (x, f(x)) pairs (Illinois method).
+
+    Regula falsi with the stale end's value halved converges superlinearly on the
+    smooth, piecewise-cubic N(μ) − N; bisection steps guard flat stretches.
+    """
+    (a, f_a), (b, f_b) = low, high
+    stale = 0
+    for step in range(200):
+        if b - a <= xtol:
+            break
+        x = a - f_a * (b - a) / (f_b - f_a)
+        if step % 8 == 7 or not a < x < b:
+            x = 0.5 * (a + b)
+        f_x = function(x)
+        if f_x == 0:
+            return float(x)
+        if f_x < 0:
+            a, f_a = x, f_x
+            f_b, stale = (0.5 * f_b, -1) if stale == -1 else (f_b, -1)
+        else:
+            b, f_b = x, f_x
+            f_a, stale = (0.5 * f_a, 1) if stale == 1 else (f_a, 1)
+    return float(0.5 * (a + b))
 
 
 def fermi_level(model: TightBindingModel, electrons: float,

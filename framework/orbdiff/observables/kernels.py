@@ -10,9 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from .bands import BandData
-from .compiled import im_green_traces
+from .products import im_green_traces_products
 
-__all__ = ["density_of_states", "green_traces", "kubo_traces", "spectral_diagonal"]
+__all__ = ["FEW_ENERGIES", "density_of_states", "green_traces", "kubo_traces",
+           "spectral_diagonal"]
+
+#: Up to this many energies the per-energy BLAS products are used, beyond it the
+#: energy-innermost compiled kernel (the crossover measured in benchmarks/run.py, case K).
+FEW_ENERGIES = 6
 
 
 def green_traces(
@@ -25,8 +30,9 @@ def green_traces(
     """Weighted sum over k of ``Im Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
 
     This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13)
-    (``Re Tr[j Im X] = Im Tr[j X]``); the compiled kernel is in
-    :mod:`orbdiff.observables.compiled`.
+    (``Re Tr[j Im X] = Im Tr[j X]``). Up to :data:`FEW_ENERGIES` energies it is
+    evaluated by per-energy matrix products (:mod:`orbdiff.observables.products`),
+    beyond by the energy-innermost compiled kernel (:mod:`orbdiff.observables.compiled`).
 
     Parameters
     ----------
@@ -45,8 +51,12 @@ def green_traces(
     (n_E, n_s, 3, n_c, 3) ndarray of float
         Indices (E, s, i, c, j), in eV⁻¹·(eV·Å)² = Å² / eV.
     """
-    return im_green_traces(bands.energies, bands.velocities, sources, currents, bands.weights,
-                           energies, gamma)
+    if len(energies) <= FEW_ENERGIES:
+        kernel = im_green_traces_products
+    else:
+        from .compiled import im_green_traces as kernel  # imports numba only when needed
+    return kernel(bands.energies, bands.velocities, sources, currents, bands.weights,
+                  energies, gamma)
 
 
 def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:

@@ -55,10 +55,15 @@ class KGrid:
         return self.fractional @ self.crystal.reciprocal_cell
 
     def chunks(self, chunk_size: int) -> Iterator[np.ndarray]:
-        """Cartesian k-points (Å⁻¹) in blocks of at most ``chunk_size`` points."""
-        points = self.cartesian
-        for start in range(0, len(points), chunk_size):
-            yield points[start : start + chunk_size]
+        """Cartesian k-points (Å⁻¹) in blocks of at most ``chunk_size`` points.
+
+        In the order of :attr:`cartesian`, without building the whole grid.
+        """
+        sizes = np.array(self.size)
+        for start in range(0, self.n_points, chunk_size):
+            flat = np.arange(start, min(start + chunk_size, self.n_points))
+            fractional = np.stack(np.unravel_index(flat, self.size), axis=1) / sizes
+            yield fractional @ self.crystal.reciprocal_cell
 
 
 def _is_int(value: object) -> bool:

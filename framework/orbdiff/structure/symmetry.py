@@ -14,7 +14,8 @@ from .kgrid import KGrid
 # spglib ≥ 2.5: raise SpglibError instead of returning None (and silence its warning)
 spglib.error.OLD_ERROR_HANDLING = False
 
-__all__ = ["PointGroup", "crystal_point_group", "irreducible_wedge"]
+__all__ = ["PointGroup", "crystal_point_group", "irreducible_wedge", "wedge_blocks",
+           "wedge_with_mapping"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +76,11 @@ def crystal_point_group(crystal: Crystal, symprec: float = 1e-5) -> PointGroup:
     return PointGroup(unique)
 
 
+#: Grid points handled at once by the wedge functions; their memory is bounded by it
+#: (about 100 bytes per point), not by the grid.
+WEDGE_CHUNK = 2**17
+
+
 def irreducible_wedge(grid: KGrid, group: PointGroup) -> tuple[np.ndarray, np.ndarray]:
     """Representatives of the k-points of ``grid`` up to ``group``, with their weights.
 
@@ -85,12 +91,45 @@ def irreducible_wedge(grid: KGrid, group: PointGroup) -> tuple[np.ndarray, np.nd
     weights : (n_irr,) ndarray of int
         Number of grid points in each star; they add up to ``grid.n_points``.
     """
-    cartesian, weights, _ = wedge_with_mapping(grid, group)
-    return cartesian, weights
+    blocks = list(wedge_blocks(grid, group))
+    cartesian = np.concatenate([points for points, _ in blocks])
+    return cartesian, np.concatenate([weights for _, weights in blocks])
+
+
+def wedge_blocks(grid: KGrid, group: PointGroup, chunk: int = WEDGE_CHUNK):
+    """The irreducible wedge in blocks, without any array the size of the grid.
+
+    A grid point is the representative of its star when its flat index is the
+    smallest of its images; its weight is the number of distinct images. Blocks of
+    ``chunk`` consecutive grid points are scanned in turn.
+
+    Yields
+    ------
+    cartesian : (n, 3) ndarray
+        Representatives in Å⁻¹, in increasing flat-index order.
+    weights : (n,) ndarray of int
+        Their star sizes.
+    """
+    maps = _integer_maps(grid, group)
+    sizes = np.array(grid.size)
+    for start in range(0, grid.n_points, chunk):
+        flat = np.arange(start, min(start + chunk, grid.n_points))
+        indices = np.stack(np.unravel_index(flat, grid.size))
+        for matrix in maps:  # eliminate every point that has a lower image; few survive
+            survives = _flat_images(matrix[None], sizes, indices)[0] >= flat
+            flat, indices = flat[survives], indices[:, survives]
+        if len(flat) == 0:
+            continue
+        stars = np.sort(_flat_images(maps, sizes, indices), axis=0)
+        weights = 1 + (np.diff(stars, axis=0) != 0).sum(axis=0)
+        yield (indices.T / sizes) @ grid.crystal.reciprocal_cell, weights
 
 
 def wedge_with_mapping(grid: KGrid, group: PointGroup):
     """Like :func:`irreducible_wedge`, plus the index of each grid point's representative.
+
+    The mapping is an array of the grid's size: meant for the moderate grids of the
+    Fermi level, not for transport grids (use :func:`wedge_blocks` there).
 
     Returns
     -------
@@ -100,21 +139,34 @@ def wedge_with_mapping(grid: KGrid, group: PointGroup):
         For every point of ``grid`` (in ``grid.fractional`` order), the row of
         ``cartesian`` it is equivalent to.
     """
-    sizes = np.array(grid.size)
+    points, weights = irreducible_wedge(grid, group)
+    fractional = points @ np.linalg.inv(grid.crystal.reciprocal_cell)
+    indices = np.rint(fractional * grid.size).astype(np.int64).T % np.array(grid.size)[:, None]
+    images = _flat_images(_integer_maps(grid, group), np.array(grid.size), indices)
+    star_of = np.empty(grid.n_points, dtype=np.int64)
+    star_of[images] = np.arange(len(points))[None, :]  # each star's points get its row
+    return points, weights, star_of
+
+
+def _integer_maps(grid: KGrid, group: PointGroup) -> np.ndarray:
+    """(n_ops, 3, 3) integer matrices taking grid indices n to the indices of R k.
+
+    k = B κ with κ_a = n_a / N_a, so n' = diag(N) B⁻¹ R B diag(N)⁻¹ n, integer for
+    operations of the lattice that map the grid onto itself.
+    """
+    sizes = np.array(grid.size, dtype=float)
     reciprocal = grid.crystal.reciprocal_cell.T  # columns b_a
-    # k = B κ (κ fractional); k' = R k ⇒ κ' = B⁻¹ R B κ, integer for lattice symmetries
-    maps = np.linalg.inv(reciprocal) @ group.rotations @ reciprocal
-    integers = np.indices(grid.size).reshape(3, -1)  # n_a, κ_a = n_a / N_a
-    representative = np.arange(grid.n_points)
-    for matrix in maps:
-        image = matrix @ (integers / sizes[:, None]) * sizes[:, None]
-        rounded = np.round(image)
-        if np.abs(image - rounded).max() > 1e-6:
-            raise ValueError("the k-grid is not invariant under the point group")
-        wrapped = rounded.astype(int) % sizes[:, None]
-        flat = np.ravel_multi_index(wrapped, grid.size)
-        representative = np.minimum(representative, flat)
-    irreducible, star_of, weights = np.unique(representative, return_inverse=True,
-                                              return_counts=True)
-    fractional = np.stack(np.unravel_index(irreducible, grid.size), axis=1) / sizes
-    return fractional @ grid.crystal.reciprocal_cell, weights, star_of
+    fractional = np.linalg.inv(reciprocal) @ group.rotations @ reciprocal
+    maps = sizes[None, :, None] * fractional / sizes[None, None, :]
+    rounded = np.round(maps)
+    if np.abs(maps - rounded).max() > 1e-6:
+        raise ValueError("the k-grid is not invariant under the point group")
+    return rounded.astype(np.int64)
+
+
+def _flat_images(maps: np.ndarray, sizes: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """(n_ops, n) flat indices of the images of grid points ``indices`` (3, n)."""
+    # in floating point (exact for these integers), where matmul is BLAS
+    images = (maps.astype(float) @ indices.astype(float)) % sizes[None, :, None]
+    flat = (images[:, 0] * sizes[1] + images[:, 1]) * sizes[2] + images[:, 2]
+    return flat.astype(np.int64)

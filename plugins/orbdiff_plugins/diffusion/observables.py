@@ -13,9 +13,11 @@ from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
     default_chunk_size,
     density_of_states,
+    estimate_run,
     integrate,
     kubo_traces,
     polar_representation,
+    require_resources,
     sampling,
     symmetrize_matrix,
 )
@@ -74,6 +76,8 @@ class Diffusivity:
     ) -> DiffusivityResult:
         """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
+        order = len(model.point_group()) if symmetry else 1
+        require_resources(estimate_run(model.n_states, grid, len(energies), order, chunk_size))
         arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry)
         inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
         return DiffusivityResult(np.asarray(energies, float), **arrays, inputs=inputs)

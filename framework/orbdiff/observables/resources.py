@@ -1,0 +1,114 @@
+"""Time and memory a Brillouin-zone run will need, estimated before it starts.
+
+The engine streams k-points in blocks (:class:`~orbdiff.observables.engine.KSampling`),
+so its memory does not grow with the grid: it is the start-up footprint, one block
+of band-basis arrays per thread, and the per-energy results (held once per
+point-group operation while they are symmetrized). What can still exceed a machine
+is a huge number of energies; :func:`require_resources` refuses such a run with one
+clear line before any computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..structure.kgrid import KGrid
+from .engine import default_chunk_size, default_workers
+
+__all__ = ["RunEstimate", "available_memory", "estimate_run", "require_resources"]
+
+GiB = 2**30
+
+#: Resident memory of a process that has imported orbdiff and its plugins, bytes.
+START_UP_BYTES = 300 * 2**20
+
+#: Seconds per k-point for N = 18 states on one core of the reference machine
+#: (docs/performance.md, case K): once per k-point, and per energy for the
+#: per-energy products (few energies) and the energy-innermost kernel (many).
+SECONDS_PER_K = 2.5e-4
+SECONDS_PER_K_AND_ENERGY = {"products": 8e-5, "compiled": 2.5e-5}
+
+
+@dataclass(frozen=True)
+class RunEstimate:
+    """What a run will cost, roughly.
+
+    Attributes
+    ----------
+    k_points : int
+        k-points to diagonalize (irreducible wedge or full grid).
+    seconds : float
+        Wall time of the k-space part, s (order of magnitude: the machine's load and
+        speed change it).
+    memory : int
+        Peak resident memory, bytes.
+    run : str
+        What was estimated, e.g. ``"grid 50x50x50, 1 energy"``.
+    """
+
+    k_points: int
+    seconds: float
+    memory: int
+    run: str = "this run"
+
+    def __str__(self) -> str:
+        return (f"{self.k_points} k-points, about {self.seconds:.3g} s and "
+                f"{self.memory / GiB:.2g} GiB")
+
+
+def estimate_run(n_states: int, grid: KGrid, n_energies: int, group_order: int = 1,
+                 chunk_size: int | None = None, workers: int | None = None,
+                 n_components: int = 18) -> RunEstimate:
+    """Estimate time and memory of a diffusivity run.
+
+    Parameters
+    ----------
+    n_states : int
+        Dimension N of H(k).
+    grid : KGrid
+    n_energies : int
+        Number of transport energies.
+    group_order : int
+        Operations of the point group used to reduce the grid (1: full grid).
+    chunk_size, workers : int, optional
+        As given to the engine (defaults: :func:`default_chunk_size`,
+        :func:`default_workers`).
+    n_components : int
+        Sources and currents per direction times 3 (18 for σ and L).
+    """
+    from .kernels import FEW_ENERGIES
+
+    workers = workers or default_workers()
+    chunk_size = chunk_size or default_chunk_size(n_states, n_energies, n_components)
+    k_points = grid.n_points // group_order + 1 if group_order > 1 else grid.n_points
+    block = min(chunk_size, k_points) * (
+        3 * 16 * n_states**2 * (3 + n_components)
+        + 8 * n_energies * (n_components**2 + 12 * n_states))
+    results = 8 * n_energies * (n_components**2 + 9 + 9 + 1) * (3 + group_order)
+    memory = START_UP_BYTES + workers * block + results
+    path = "products" if n_energies <= FEW_ENERGIES else "compiled"
+    per_k = (SECONDS_PER_K + n_energies * SECONDS_PER_K_AND_ENERGY[path]) * (n_states / 18) ** 3
+    run = f"grid {'x'.join(map(str, grid.size))}, {n_energies} energies"
+    return RunEstimate(k_points, k_points * per_k / workers, int(memory), run)
+
+
+def available_memory() -> int:
+    """Memory (bytes) this machine can still give to the process."""
+    import psutil  # only here: a dependency of distributed, quick to import
+
+    return int(psutil.virtual_memory().available)
+
+
+def require_resources(estimate: RunEstimate, available: int | None = None) -> RunEstimate:
+    """Return ``estimate``, or raise :class:`InputError` if it cannot fit in memory.
+
+    The message is one line, e.g. ``grid 50x50x50, 1000000000 energies would need about
+    4.5e+03 GiB; this machine has 21 GiB available``.
+    """
+    available = available_memory() if available is None else available
+    if estimate.memory > available:
+        raise InputError(
+            f"{estimate.run} would need about {estimate.memory / GiB:.3g} GiB; "
+            f"this machine has {available / GiB:.3g} GiB available")
+    return estimate
