@@ -190,7 +190,7 @@ def test_missing_integral_is_an_error_not_zero():
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, True, "0.1"])
 def test_non_finite_or_non_numeric_integral_is_named(value):
-    with pytest.raises(InputError, match="integrals.sss"):
+    with pytest.raises(InputError, match=r"integrals\.sss"):
         two_centre_block("s", "s", [1, 0, 0], {"sss": value})
 
 
