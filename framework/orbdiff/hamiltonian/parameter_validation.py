@@ -96,7 +96,9 @@ def _checked_species(species: Species, prefix: str) -> Species:
     except (TypeError, ValueError):
         raise invalid(f"{prefix}shells", species.shells, "shells among s, p, d") from None
     levels = checks.check_levels(f"{prefix}onsite", species.onsite)
-    default = CUBIC_LEVELS if species.orbital_levels is None else species.orbital_levels
+    default = species.orbital_levels
+    if default is None:
+        default = {o: level for o, level in CUBIC_LEVELS.items() if o in orbitals.names}
     orbital_levels = checks.check_orbital_levels(f"{prefix}orbital_levels", default,
                                                  orbitals.shells, levels)
     valence = checks.check_number(f"{prefix}valence_electrons", species.valence_electrons,
