@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from ..basis.orbitals import OrbitalSet
@@ -65,41 +67,64 @@ def _check_structure(ps: ParameterSet, crystal: Crystal, n_shells: int, rescale:
         raise invalid("structure", f"lattice constant {a:.4f} Å",
                       f"{ps.lattice_constant} Å ± {LATTICE_TOLERANCE:.0%} for set "
                       f"{ps.name!r}, or rescale=True to use its integrals anyway")
-    expected = _counts_by_species(ps.prototype(), ps.bond_counts(n_shells=n_shells), n_shells)
-    found = _counts_by_species(crystal, ps.bond_counts(crystal, n_shells, a), n_shells)
-    for (symbol, shell), counts in found.items():
-        if counts != expected.get((symbol, shell)):
-            raise invalid("structure", f"{sorted(counts)} neighbours of a {symbol} atom in "
-                          f"shell {shell + 1}", f"{sorted(expected.get((symbol, shell), {0}))} "
-                          f"as in the {ps.structure} lattice of set {ps.name!r}")
+    expected = _neighbours_by_species(ps, ps.prototype(), n_shells, ps.lattice_constant)
+    found = _neighbours_by_species(ps, crystal, n_shells, a)
+    for (symbol, shell), neighbours in found.items():
+        wanted = expected.get((symbol, shell), set())
+        if neighbours != wanted:
+            raise invalid("structure", f"neighbours of a {symbol} atom in shell {shell + 1}: "
+                          f"{_describe(neighbours)}", f"{_describe(wanted)} as in the "
+                          f"{ps.structure} lattice of set {ps.name!r}")
     return a
 
 
-def _counts_by_species(crystal: Crystal, counts, n_shells: int) -> dict[tuple, set[int]]:
-    """The bond counts per shell of each species' atoms."""
-    by_species: dict[tuple, set[int]] = {}
-    for atom, symbol in enumerate(crystal.symbols):
-        for shell in range(n_shells):
-            by_species.setdefault((symbol, shell), set()).add(counts.get((atom, shell), 0))
+def _neighbours_by_species(ps: ParameterSet, crystal: Crystal, n_shells: int,
+                           a: float) -> dict[tuple[str, int], set[tuple]]:
+    """Per (species, shell): the neighbour counts by partner species seen on its atoms."""
+    distances = [[d * a for d in group] for group in ps.shell_distances[:n_shells]]
+    partners: dict[tuple[int, int], Counter] = {
+        (atom, shell): Counter() for atom in range(len(crystal.symbols))
+        for shell in range(n_shells)}
+    for bond in bonds_at_distances(crystal, distances, DISTANCE_TOLERANCE * a):
+        partners[bond.i, bond.shell][crystal.symbols[bond.j]] += 1
+    by_species: dict[tuple[str, int], set[tuple]] = {}
+    for (atom, shell), counter in partners.items():
+        key = (crystal.symbols[atom], shell)
+        by_species.setdefault(key, set()).add(tuple(sorted(counter.items())))
     return by_species
 
 
+def _describe(neighbours: set[tuple]) -> str:
+    texts = [" + ".join(f"{n} {symbol}" for symbol, n in counts) or "none"
+             for counts in sorted(neighbours)]
+    return " or ".join(texts) or "none"
+
+
 def _sites_of_atoms(ps: ParameterSet, crystal: Crystal, a: float) -> list[int | None]:
-    """The basis site of each atom, needed only when sites carry on-site couplings."""
+    """The basis site of each atom, needed only when sites carry on-site couplings.
+
+    The crystal may be a supercell of the set's cell, shifted as a whole, but not rotated.
+    """
     if not any(site.couplings for site in ps.basis):
         return [None] * len(crystal.symbols)
     cell = a * np.asarray(ps.cell)
-    fractional = np.array([s.position for s in ps.basis]) @ cell
-    inverse = np.linalg.inv(cell)
-    sites = []
-    for atom, position in enumerate(crystal.positions):
-        offsets = (position - fractional) @ inverse
-        match = [i for i, off in enumerate(offsets)
-                 if np.allclose(off, np.round(off), atol=1e-4)
-                 and ps.basis[i].species == crystal.symbols[atom]]
-        if len(match) != 1:
-            raise invalid("structure", f"atom {atom} at {np.round(position, 4).tolist()} Å",
-                          f"atoms on the basis sites of set {ps.name!r} in its orientation "
-                          "(its sites carry on-site couplings)")
-        sites.append(match[0])
-    return sites
+    sites = np.array([s.position for s in ps.basis]) @ cell
+    for candidate, site in enumerate(ps.basis):
+        if site.species != crystal.symbols[0]:
+            continue
+        shift = sites[candidate] - crystal.positions[0]
+        found = [_site_at(ps, crystal.symbols[i], p + shift, sites, cell)
+                 for i, p in enumerate(crystal.positions)]
+        if None not in found:
+            return found
+    raise invalid("structure", "atoms off the set's basis sites",
+                  f"a crystal made of the cell of set {ps.name!r} in its orientation (its "
+                  "sites carry on-site couplings), e.g. a supercell of its prototype()")
+
+
+def _site_at(ps: ParameterSet, symbol: str, position: np.ndarray, sites: np.ndarray,
+             cell: np.ndarray) -> int | None:
+    offsets = (position - sites) @ np.linalg.inv(cell)
+    match = [i for i, offset in enumerate(offsets)
+             if np.allclose(offset, np.round(offset), atol=1e-4) and ps.basis[i].species == symbol]
+    return match[0] if len(match) == 1 else None

@@ -107,3 +107,22 @@ def test_fermi_level_from_the_valence_count_is_physical(name):
         assert d_high < level
     else:  # Be, Mg: s-p metals, d band empty
         assert level < d_low
+
+
+def test_ase_hcp_crystal_and_its_supercell_give_the_prototype_bands():
+    """ase's hcp Ti (shifted origin) and its 2×1×1 supercell fold the same bands."""
+    from ase.build import bulk
+
+    ps = load_parameter_set("Ti")
+    q = float(ps.cell[2, 2])
+    atoms = bulk("Ti", "hcp", a=ps.lattice_constant, c=ps.lattice_constant * q)
+    primitive = ps.build_model(soc_scale=0)
+    shifted = ps.build_model(atoms, soc_scale=0)
+    supercell = ps.build_model(atoms.repeat((2, 1, 1)), soc_scale=0)
+    k = np.random.default_rng(5).normal(size=(3, 3))
+    np.testing.assert_allclose(spinless_bands(shifted, k), spinless_bands(primitive, k),
+                               atol=1e-10)
+    half_b1 = primitive.crystal.reciprocal_cell[0] / 2
+    folded = np.sort(np.hstack([spinless_bands(primitive, k),
+                                spinless_bands(primitive, k + half_b1)]), axis=1)
+    np.testing.assert_allclose(spinless_bands(supercell, k), folded, atol=1e-10)
