@@ -18,7 +18,13 @@ from scipy.spatial.transform import Rotation
 
 from orbdiff.basis.angular_momentum import real_orbital_rotation
 from orbdiff.basis.orbitals import OrbitalSet
-from orbdiff.hamiltonian.slater_koster import INTEGRAL_NAMES, hopping_matrix, two_centre_block
+from orbdiff.errors import InputError
+from orbdiff.hamiltonian.slater_koster import (
+    INTEGRAL_NAMES,
+    hopping_matrix,
+    required_integrals,
+    two_centre_block,
+)
 
 SHELLS = ("s", "p", "d")
 L_OF = {"s": 0, "p": 1, "d": 2}
@@ -175,11 +181,23 @@ def test_hopping_matrix_assembles_blocks_in_shell_order():
     np.testing.assert_array_equal(h[5:, :5], two_centre_block("s", "d", bond, v))
 
 
-def test_absent_integrals_are_zero():
-    block = two_centre_block("p", "p", [1, 2, 3], {"pps": 1.0})
-    c = np.array([1, 2, 3]) / np.sqrt(14)
-    np.testing.assert_allclose(block, np.outer(c, c))
-    assert not two_centre_block("s", "d", [1, 2, 3], {"pps": 1.0}).any()
+def test_missing_integral_is_an_error_not_zero():
+    with pytest.raises(InputError, match="ppp"):
+        two_centre_block("p", "p", [1, 2, 3], {"pps": 1.0})
+    with pytest.raises(InputError, match="sds"):
+        hopping_matrix(OrbitalSet(("s", "d")), [1, 2, 3], {"sss": 1.0, "dds": 1.0})
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, True, "0.1"])
+def test_non_finite_or_non_numeric_integral_is_named(value):
+    with pytest.raises(InputError, match=r"integrals\.sss"):
+        two_centre_block("s", "s", [1, 0, 0], {"sss": value})
+
+
+def test_required_integrals_follow_the_shells_of_both_species():
+    assert required_integrals("s", "p") == ("sps",)
+    assert required_integrals("p", "s") == ()
+    assert set(required_integrals("spd", "spd")) == set(INTEGRAL_NAMES)
 
 
 @pytest.mark.parametrize("bond", [[0, 0, 0], [np.nan, 0, 1], [1, 0]])

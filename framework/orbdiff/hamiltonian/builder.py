@@ -19,7 +19,7 @@ from ..errors import invalid
 from ..structure.crystal import Crystal
 from ..structure.neighbours import Bond
 from .model import TightBindingModel
-from .slater_koster import hopping_matrix, two_centre_block
+from .slater_koster import hopping_matrix
 
 __all__ = ["ModelBuilder"]
 
@@ -120,16 +120,50 @@ class ModelBuilder:
                           "a lattice vector plus τ_j − τ_i (Å)")
         return tuple(int(x) for x in rounded)
 
+    def add_onsite_matrix(self, atom: int, matrix: np.ndarray) -> None:
+        """Add a spin-independent on-site matrix (eV) on one atom.
+
+        Parameters
+        ----------
+        atom : int
+            Atom index in the crystal.
+        matrix : (n_a, n_a) array_like
+            Hermitian matrix in the atom's orbital order, e.g. the ⟨p_x|H|d_xy⟩
+            crystal-field coupling of an atom without inversion symmetry.
+        """
+        matrix = np.asarray(matrix, dtype=complex)
+        size = self.atom_orbitals[atom].n_orbitals
+        if matrix.shape != (size, size) or not np.all(np.isfinite(matrix)):
+            raise invalid("onsite matrix", matrix.shape, f"a finite ({size}, {size}) matrix")
+        if not np.allclose(matrix, matrix.conj().T, atol=1e-12):
+            raise invalid("onsite matrix", "a non-Hermitian matrix", "a Hermitian matrix")
+        block = self._atom_slice(atom, spin=True)
+        self._onsite[block, block] += np.kron(matrix, np.eye(2))
+
     def add_slater_koster(
-        self, bonds: Iterable[Bond], integrals: Sequence[Mapping[str, float]]
+        self,
+        bonds: Iterable[Bond],
+        integrals: Sequence[Mapping[str, float] | Mapping[str, Mapping[str, float]]],
     ) -> None:
-        """Add two-centre hoppings for every bond, with ``integrals[bond.shell]`` (eV)."""
+        """Add two-centre hoppings for every bond, with the integrals of ``bond.shell``.
+
+        Parameters
+        ----------
+        bonds : iterable of Bond
+        integrals : sequence, one entry per shell
+            Either the integrals (eV) of a one-species shell, ``{"sss": ..., ...}``, or
+            the integrals per ordered species pair, ``{"Cs-Cl": {...}, "Cl-Cs": {...}}``,
+            where the first orbital of each name sits on the first species.
+        """
         for bond in bonds:
-            matrix = _two_centre(
+            shell = integrals[bond.shell]
+            species = self.crystal.symbols[bond.i], self.crystal.symbols[bond.j]
+            matrix = hopping_matrix(
                 self.atom_orbitals[bond.i],
-                self.atom_orbitals[bond.j],
                 bond.vector,
-                integrals[bond.shell],
+                _pair_integrals(shell, *species),
+                ket_orbitals=self.atom_orbitals[bond.j],
+                reverse_integrals=_pair_integrals(shell, *species[::-1]),
             )
             self.add_hopping(bond, matrix)
 
@@ -174,14 +208,14 @@ class ModelBuilder:
         return np.array(keys, dtype=int), np.array(matrices)
 
 
-def _two_centre(orbitals_i: OrbitalSet, orbitals_j: OrbitalSet, vector, integrals):
-    if orbitals_i == orbitals_j:
-        return hopping_matrix(orbitals_i, vector, integrals)
-    block = np.zeros((orbitals_i.n_orbitals, orbitals_j.n_orbitals))
-    for shell_a, rows in orbitals_i.shell_slices.items():
-        for shell_b, columns in orbitals_j.shell_slices.items():
-            block[rows, columns] = two_centre_block(shell_a, shell_b, vector, integrals)
-    return block
+def _pair_integrals(shell: Mapping[str, Any], bra: str, ket: str) -> Mapping[str, float]:
+    """The integrals of one shell for the ordered species pair (bra, ket)."""
+    if not any(isinstance(value, Mapping) for value in shell.values()):
+        return shell
+    pair = f"{bra}-{ket}"
+    if pair not in shell:
+        raise invalid("integrals", sorted(shell), f"integrals for the species pair {pair!r}")
+    return shell[pair]
 
 
 def _check_hermitian(model: TightBindingModel) -> None:

@@ -1,8 +1,15 @@
-"""Slater-Koster parameter sets of elements, and the models built from them."""
+"""Slater-Koster parameter sets of elements and compounds, and the models built from them.
+
+A set describes a crystal (cell in units of the lattice constant a, basis sites), its
+species (orbitals, on-site levels, valence electrons, spin-orbit constant) and the
+two-centre integrals per neighbour shell, a shell being a list of bond lengths. One
+species on a bcc or fcc lattice needs only the fields of the one-element form.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -10,92 +17,172 @@ from typing import Any
 
 import numpy as np
 
-from ..basis.orbitals import OrbitalSet
+from ..basis.orbitals import SHELL_ORBITALS, OrbitalSet
 from ..errors import InputError, invalid
 from ..structure.crystal import Crystal, as_crystal
-from ..structure.neighbours import neighbour_shells
-from .builder import ModelBuilder
+from ..structure.neighbours import bonds_at_distances
 from .model import TightBindingModel
-from .onsite import SpinOrbitCoupling
 
-__all__ = ["SHELL_GEOMETRY", "ParameterSet"]
+__all__ = ["CUBIC_LEVELS", "SHELL_GEOMETRY", "ParameterSet", "Site", "Species"]
 
-#: Neighbour shells of the prototypes: (count, distance / a) per shell.
+#: Neighbour shells of the cubic prototypes: (count, distance / a) per shell.
 SHELL_GEOMETRY: dict[str, tuple[tuple[int, float], ...]] = {
     "bcc": ((8, math.sqrt(3) / 2), (6, 1.0), (12, math.sqrt(2))),
     "fcc": ((12, 1 / math.sqrt(2)), (6, 1.0), (24, math.sqrt(1.5))),
 }
 
-#: On-site energy names and the orbitals they apply to.
-ONSITE_ORBITALS = {
-    "es": ("s",),
-    "ep": ("px", "py", "pz"),
-    "et2g": ("dxy", "dyz", "dzx"),
-    "eeg": ("dx2-y2", "d3z2-r2"),
+#: Primitive cells of the cubic prototypes, rows in units of a.
+CUBIC_CELLS = {
+    "bcc": 0.5 * np.array([[-1.0, 1.0, 1.0], [1.0, -1.0, 1.0], [1.0, 1.0, -1.0]]),
+    "fcc": 0.5 * np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]),
 }
 
-#: Relative deviation of the nearest-neighbour distance tolerated without ``rescale``.
+#: The level of each orbital in the cubic sets (es, ep, et2g, eeg).
+CUBIC_LEVELS: dict[str, str] = {
+    "s": "es", "px": "ep", "py": "ep", "pz": "ep",
+    "dxy": "et2g", "dyz": "et2g", "dzx": "et2g", "dx2-y2": "eeg", "d3z2-r2": "eeg",
+}  # fmt: skip
+
+#: Relative deviation of the lattice constant tolerated without ``rescale``.
 LATTICE_TOLERANCE = 0.02
+
+#: Bonds within this fraction of a of a listed length belong to its shell.
+DISTANCE_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class Species:
+    """One chemical species of a parameter set.
+
+    Attributes
+    ----------
+    symbol : str
+        Chemical symbol, the name the crystal's atoms carry.
+    valence_electrons : float
+        Electrons per atom of this species.
+    onsite : mapping of str to float
+        On-site levels in eV by name (``es``, ``ep``, ... or ``ss0``, ``dd1``, ...).
+    orbital_levels : mapping of str to str, optional
+        The level of each orbital (default :data:`CUBIC_LEVELS`).
+    xi : float or None
+        Spin-orbit coefficient of σ·L on the d shell (eV); None if unknown.
+    shells : tuple of str
+        Orbital shells on the atom (default s, p, d).
+    """
+
+    symbol: str
+    valence_electrons: float
+    onsite: Mapping[str, float]
+    orbital_levels: Mapping[str, str] | None = None
+    xi: float | None = None
+    shells: tuple[str, ...] = ("s", "p", "d")
+
+
+@dataclass(frozen=True)
+class Site:
+    """One atom of the basis, with its on-site couplings between orbitals.
+
+    Attributes
+    ----------
+    species : str
+        Symbol of a species of the set.
+    position : (3,) tuple of float
+        Fractional coordinates in the set's cell.
+    couplings : tuple of (bra, ket, level, factor)
+        ``⟨bra|H|ket⟩ = factor × onsite[level]`` on this atom (plus the Hermitian
+        conjugate), e.g. ``("px", "dxy", "pd0", 1.0)``.
+    """
+
+    species: str
+    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    couplings: tuple[tuple[str, str, str, float], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
 class ParameterSet:
-    """An orthogonal two-centre Slater-Koster parameter set of one element.
+    """An orthogonal two-centre Slater-Koster parameter set; all energies in eV.
 
-    All energies are in eV (files in Ry are converted on load).
+    One element on a bcc or fcc lattice needs ``element``, ``structure``,
+    ``lattice_constant``, ``valence_electrons``, ``onsite`` (es, ep, et2g, eeg),
+    ``shells`` and ``xi``. Other lattices add ``cell``, ``basis`` and
+    ``shell_distances``; compounds give ``species`` instead of ``element``,
+    ``valence_electrons``, ``onsite`` and ``xi``, and per-pair ``shells``.
 
     Attributes
     ----------
     name : str
-        Registry name, usually the element symbol.
+        Registry name.
     element : str
-        Chemical symbol.
-    structure : {"bcc", "fcc"}
-        Prototype lattice of the fit.
+        Chemical symbol (a compound: its formula, derived).
+    structure : str
+        Lattice name, e.g. ``"bcc"``, ``"fcc"``, ``"hcp"``, ``"B2"``.
     lattice_constant : float
-        Cubic lattice constant a in Å.
+        Lattice constant a in Å.
     valence_electrons : float
-        Electrons per atom filled into the 2 × 9 spin-orbitals.
+        Electrons per atom (a compound: the average over the basis, derived).
     onsite : mapping of str to float
-        ``es``, ``ep``, ``et2g``, ``eeg`` in eV.
-    shells : sequence of mapping of str to float
-        Two-centre integrals (``sss``, ``sps``, ...) in eV, nearest shell first.
+        On-site levels (eV) of the element (empty for a compound).
+    shells : sequence of mapping
+        Per shell, nearest first: the integrals (eV, ``sss``, ``sps``, ...) of a
+        one-species set, or per ordered species pair ``{"Cs-Cl": {...}, "Cl-Cs": {...}}``
+        with the first orbital of each integral name on the first species.
     xi : float or None
-        Spin-orbit coefficient of σ·L in eV (half the L·S constant); None if unknown.
+        Spin-orbit coefficient of σ·L (eV) of the element; None if unknown.
     fermi_energy : float or None
         Tabulated Fermi energy in eV (same zero as ``onsite``), if known.
     provenance : mapping
         Citation of every number (free-form strings by field).
+    cell : (3, 3) array_like, optional
+        Lattice vectors (rows) in units of a (default: the bcc or fcc primitive cell).
+    basis : sequence of Site, optional
+        Atoms of the cell (default: one atom of ``element`` at the origin).
+    species : sequence of Species, optional
+        The species of a compound (default: ``element`` with ``onsite`` and ``xi``).
+    shell_distances : sequence of sequence of float, optional
+        Bond lengths of each shell in units of a (default: the bcc or fcc shells).
+    orbital_levels : mapping of str to str, optional
+        The level of each orbital of ``element`` (default :data:`CUBIC_LEVELS`).
     """
 
     name: str
-    element: str
-    structure: str
-    lattice_constant: float
-    valence_electrons: float
-    onsite: Mapping[str, float]
-    shells: Sequence[Mapping[str, float]]
+    element: str | None = None
+    structure: str | None = None
+    lattice_constant: float | None = None
+    valence_electrons: float | None = None
+    onsite: Mapping[str, float] | None = None
+    shells: Sequence[Mapping[str, Any]] = ()
     xi: float | None = None
     fermi_energy: float | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    cell: Any = None
+    basis: Sequence[Site] | None = None
+    species: Sequence[Species] | None = None
+    shell_distances: Sequence[Sequence[float]] | None = None
+    orbital_levels: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
-        if self.structure not in SHELL_GEOMETRY:
-            raise invalid("structure", self.structure, f"one of {', '.join(SHELL_GEOMETRY)}")
-        if not 1 <= len(self.shells) <= len(SHELL_GEOMETRY[self.structure]):
-            raise invalid("shells", len(self.shells), "1 to 3 neighbour shells")
-        object.__setattr__(self, "onsite", MappingProxyType(dict(self.onsite)))
-        object.__setattr__(self, "shells", tuple(MappingProxyType(dict(s)) for s in self.shells))
-        object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+        from .parameter_validation import validated_fields
+
+        for key, value in validated_fields(self).items():
+            object.__setattr__(self, key, value)
+
+    @property
+    def species_by_symbol(self) -> Mapping[str, Species]:
+        """The species, by chemical symbol."""
+        return MappingProxyType({s.symbol: s for s in self.species})
 
     @property
     def orbitals(self) -> OrbitalSet:
-        """s, p and d on every atom."""
-        return OrbitalSet(("s", "p", "d"))
+        """The orbitals of a one-species set (s, p and d for the handbook sets)."""
+        if len(self.species) != 1:
+            raise invalid("orbitals", self.name, "a one-species set (use species_by_symbol)")
+        return OrbitalSet(self.species[0].shells)
 
     def prototype(self) -> Crystal:
-        """The primitive cell of the set's own lattice (Å)."""
-        return getattr(Crystal, self.structure)(self.lattice_constant, self.element)
+        """The set's own crystal: its cell and basis at its lattice constant (Å)."""
+        cell = self.lattice_constant * np.asarray(self.cell)
+        positions = np.array([site.position for site in self.basis]) @ cell
+        return Crystal(cell, positions, tuple(site.species for site in self.basis))
 
     def build_model(
         self,
@@ -106,68 +193,71 @@ class ParameterSet:
         xi: float | None = None,
         rescale: bool = False,
     ) -> TightBindingModel:
-        """The spinful (18 per atom) tight-binding model of this set.
+        """The spinful tight-binding model of this set (18 states per s-p-d atom).
 
         Parameters
         ----------
         structure : ase.Atoms, pymatgen Structure or Crystal, optional
             The crystal (default: the set's prototype). It must be the set's lattice
-            and element, with a lattice constant within 2 % unless ``rescale``.
+            (e.g. a supercell of it) and species, with a lattice constant within 2 %
+            unless ``rescale``.
         shells : int, optional
             Neighbour shells to include (default: all shells of the set).
         soc_scale : float
             Multiplies the set's ξ (1: the set's value, 0: no SOC), ≥ 0.
         xi : float, optional
-            Explicit ξ in eV (coefficient of σ·L); overrides ``soc_scale``.
+            Explicit ξ in eV (coefficient of σ·L) on every species; overrides ``soc_scale``.
         rescale : bool
             Accept a lattice constant other than the set's (the integrals are kept).
         """
+        from .parameter_model import assemble_model
+
         crystal = self.prototype() if structure is None else as_crystal(structure)
         n_shells = len(self.shells) if shells is None else _shell_count(shells, len(self.shells))
-        self._check_structure(crystal, rescale)
-        builder = ModelBuilder(crystal, self.orbitals)
-        energies = [self.onsite[key] for key, names in ONSITE_ORBITALS.items() for _ in names]
-        for atom in range(len(crystal.symbols)):
-            builder.add_onsite_energies(atom, energies)
-        builder.add_slater_koster(neighbour_shells(crystal, n_shells), self.shells[:n_shells])
-        coupling = self.spin_orbit(soc_scale, xi)
-        if coupling:
-            builder.add_onsite_term(SpinOrbitCoupling({"p": 0.0, "d": coupling}))
+        couplings = self.species_spin_orbit(soc_scale, xi)
+        builder = assemble_model(self, crystal, n_shells, couplings, rescale)
+        single = len(self.species) == 1
         parameters = {"material": self.name, "shells": n_shells, "soc_scale": soc_scale,
-                      "xi": coupling, "rescale": rescale}
+                      "xi": couplings[self.species[0].symbol] if single else couplings,
+                      "rescale": rescale}
         return builder.finalized(name=self.name, parameters=parameters)
 
     def spin_orbit(self, soc_scale: float = 1.0, xi: float | None = None) -> float:
-        """ξ (eV, σ·L convention) on the d shell for a scale or an explicit value."""
+        """ξ (eV, σ·L convention) on the d shell of a one-species set."""
+        if len(self.species) != 1:
+            raise invalid("spin_orbit", self.name, "a one-species set (use species_spin_orbit)")
+        return self.species_spin_orbit(soc_scale, xi)[self.species[0].symbol]
+
+    def species_spin_orbit(self, soc_scale: float = 1.0,
+                           xi: float | None = None) -> dict[str, float]:
+        """ξ (eV, σ·L convention) of every species for a scale or an explicit value."""
         if xi is not None:
-            return _non_negative("xi", xi)
+            value = _non_negative("xi", xi)
+            return {s.symbol: value for s in self.species}
         scale = _non_negative("soc_scale", soc_scale)
         if scale == 0:
-            return 0.0
-        if self.xi is None:
+            return {s.symbol: 0.0 for s in self.species}
+        unknown = [s.symbol for s in self.species if s.xi is None]
+        if unknown:
             raise InputError(
-                f"parameter set {self.name!r} has no spin-orbit constant; "
+                f"parameter set {self.name!r} has no spin-orbit constant for {unknown}; "
                 "give xi explicitly (eV, coefficient of σ·L) or use soc_scale=0"
             )
-        return scale * self.xi
+        return {s.symbol: scale * s.xi for s in self.species}
 
-    def _check_structure(self, crystal: Crystal, rescale: bool) -> None:
-        others = sorted(set(crystal.symbols) - {self.element})
-        if others:
-            raise invalid("structure", f"atoms {others}", f"only {self.element} atoms for set "
-                                                          f"{self.name!r}")
-        count, ratio = SHELL_GEOMETRY[self.structure][0]
-        first = [b for b in neighbour_shells(crystal, 1) if b.i == 0]
-        nearest = float(np.linalg.norm(first[0].vector))
-        if len(first) != count:
-            raise invalid("structure", f"{len(first)} nearest neighbours",
-                          f"a {self.structure} lattice ({count} nearest neighbours) for set "
-                          f"{self.name!r}")
-        a = nearest / ratio
-        if not rescale and abs(a / self.lattice_constant - 1) > LATTICE_TOLERANCE:
-            raise invalid("structure", f"lattice constant {a:.4f} Å",
-                          f"{self.lattice_constant} Å ± {LATTICE_TOLERANCE:.0%} for set "
-                          f"{self.name!r}, or rescale=True to use its integrals anyway")
+    def bond_counts(self, crystal: Crystal | None = None, n_shells: int | None = None,
+                    a: float | None = None) -> Counter:
+        """Bonds per (atom, shell) of ``crystal`` (default: the prototype)."""
+        crystal = self.prototype() if crystal is None else crystal
+        a = self.lattice_constant if a is None else a
+        distances = [[d * a for d in group] for group in self.shell_distances[:n_shells]]
+        bonds = bonds_at_distances(crystal, distances, DISTANCE_TOLERANCE * a)
+        return Counter((b.i, b.shell) for b in bonds)
+
+
+def orbital_names(species: Species) -> tuple[str, ...]:
+    """The orbitals of a species in basis order."""
+    return tuple(name for shell in species.shells for name in SHELL_ORBITALS[shell])
 
 
 def _non_negative(name: str, value: Any) -> float:
@@ -175,7 +265,7 @@ def _non_negative(name: str, value: Any) -> float:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    if not (math.isfinite(number) and number >= 0):
+    if isinstance(value, bool) or not (math.isfinite(number) and number >= 0):
         raise invalid(name, value, "a finite number ≥ 0")
     return number
 

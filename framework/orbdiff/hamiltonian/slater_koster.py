@@ -7,19 +7,24 @@ doi:10.1103/PhysRev.94.1498, in the orbital order of
 to the ket atom and direction cosines ``(l, m, n)``; the other order follows from
 parity, ``E_ba(R)[j, i] = (−1)^(l_a+l_b) E_ab(R)[i, j]``, e.g.
 ``E_s,x = l (spσ)`` and ``E_x,s = −l (spσ)``.
+
+Between two species A (bra) and B (ket) the integrals of the pair (A, B) name the
+bra orbital first: ``sps`` of (A, B) is ⟨s_A|H|p_B⟩ along the bond. A block with
+l_bra > l_ket then comes from the (B, A) integrals by the parity rule, e.g.
+``E_x,s = −l (spσ)_BA``; (spσ)_AB and (spσ)_BA are different numbers.
 """
 
 # ruff: noqa: E741 -- ``l, m, n`` are the direction cosines of Slater & Koster's table.
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
 from ..basis.orbitals import ANGULAR_MOMENTUM, SHELL_ORBITALS, OrbitalSet
 from ..errors import invalid
 
-__all__ = ["INTEGRAL_NAMES", "hopping_matrix", "two_centre_block"]
+__all__ = ["INTEGRAL_NAMES", "hopping_matrix", "required_integrals", "two_centre_block"]
 
 INTEGRAL_NAMES = ("sss", "sps", "sds", "pps", "ppp", "pds", "pdp", "dds", "ddp", "ddd")
 """Two-centre integrals (ssσ, spσ, sdσ, ppσ, ppπ, pdσ, pdπ, ddσ, ddπ, ddδ)."""
@@ -115,11 +120,6 @@ _TABLE: dict[tuple[str, str], Callable[..., np.ndarray]] = {
 }  # fmt: skip
 
 
-class _AbsentIsZero(dict):
-    def __missing__(self, key: str) -> float:
-        return 0.0
-
-
 def _direction(bond: np.ndarray) -> tuple[float, float, float]:
     vector = np.asarray(bond, dtype=float)
     if vector.shape != (3,) or not np.all(np.isfinite(vector)):
@@ -131,24 +131,63 @@ def _direction(bond: np.ndarray) -> tuple[float, float, float]:
     return float(l), float(m), float(n)
 
 
-def _checked_integrals(integrals: Mapping[str, float]) -> _AbsentIsZero:
+def required_integrals(shells_a: Iterable[str], shells_b: Iterable[str]) -> tuple[str, ...]:
+    """Integrals of the pair (A, B) that a bond between A and B uses.
+
+    Parameters
+    ----------
+    shells_a, shells_b : iterable of {"s", "p", "d"}
+        Shells of the bra species A and of the ket species B.
+
+    Returns
+    -------
+    tuple of str
+        Names from :data:`INTEGRAL_NAMES` whose first shell is on A and second on B,
+        l_first ≤ l_second (the blocks with l_bra > l_ket use the (B, A) integrals).
+    """
+    pairs = {a + b for a in shells_a for b in shells_b
+             if ANGULAR_MOMENTUM[a] <= ANGULAR_MOMENTUM[b]}
+    return tuple(name for name in INTEGRAL_NAMES if name[:2] in pairs)
+
+
+def _checked_integrals(integrals: Mapping[str, float], field: str = "integrals") -> dict:
     unknown = sorted(set(integrals) - set(INTEGRAL_NAMES))
     if unknown:
-        raise invalid("integrals", unknown, f"names among {', '.join(INTEGRAL_NAMES)}")
-    return _AbsentIsZero({name: float(value) for name, value in integrals.items()})
+        raise invalid(field, unknown, f"names among {', '.join(INTEGRAL_NAMES)}")
+    checked = {}
+    for name, value in integrals.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
+            np.isfinite(value)
+        ):
+            raise invalid(f"{field}.{name}", value, "a finite number (eV)")
+        checked[name] = float(value)
+    return checked
 
 
 def _block(
-    shell_a: str, shell_b: str, cosines: tuple[float, ...], v: Mapping[str, float]
+    shell_a: str,
+    shell_b: str,
+    cosines: tuple[float, ...],
+    v_ab: Mapping[str, float],
+    v_ba: Mapping[str, float],
 ) -> np.ndarray:
     l_a, l_b = ANGULAR_MOMENTUM[shell_a], ANGULAR_MOMENTUM[shell_b]
-    if l_a <= l_b:
-        return _TABLE[shell_a, shell_b](*cosines, v)
-    return (-1) ** (l_a + l_b) * _TABLE[shell_b, shell_a](*cosines, v).T
+    try:
+        if l_a <= l_b:
+            return _TABLE[shell_a, shell_b](*cosines, v_ab)
+        return (-1) ** (l_a + l_b) * _TABLE[shell_b, shell_a](*cosines, v_ba).T
+    except KeyError as missing:
+        pair = shell_a + shell_b if l_a <= l_b else shell_b + shell_a
+        raise invalid("integrals", f"no {missing.args[0]}",
+                      f"every integral of the {pair} block") from None
 
 
 def two_centre_block(
-    shell_a: str, shell_b: str, bond: np.ndarray, integrals: Mapping[str, float]
+    shell_a: str,
+    shell_b: str,
+    bond: np.ndarray,
+    integrals: Mapping[str, float],
+    reverse_integrals: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """Slater-Koster hopping between two shells.
 
@@ -159,8 +198,11 @@ def two_centre_block(
     bond : (3,) array_like of float
         Vector from the bra atom to the ket atom (Å); only its direction matters.
     integrals : mapping of str to float
-        Two-centre integrals (eV) named as in :data:`INTEGRAL_NAMES`; absent
-        integrals are zero.
+        Two-centre integrals (eV) of the pair (bra species, ket species), named as in
+        :data:`INTEGRAL_NAMES` with the first shell on the bra atom.
+    reverse_integrals : mapping of str to float, optional
+        Integrals (eV) of the pair (ket species, bra species), used for l_a > l_b
+        (default: ``integrals``, i.e. one species).
 
     Returns
     -------
@@ -169,39 +211,53 @@ def two_centre_block(
 
     Raises
     ------
-    ValueError
-        Unknown shell or integral name, or a zero or non-finite bond.
+    InputError
+        Unknown shell or integral name, a missing or non-finite integral, or a zero or
+        non-finite bond.
     """
     for shell in (shell_a, shell_b):
         if shell not in SHELL_ORBITALS:
             raise invalid("shell", shell, f"one of {', '.join(SHELL_ORBITALS)}")
-    return _block(shell_a, shell_b, _direction(bond), _checked_integrals(integrals))
+    v_ab = _checked_integrals(integrals)
+    v_ba = v_ab if reverse_integrals is None else _checked_integrals(reverse_integrals)
+    return _block(shell_a, shell_b, _direction(bond), v_ab, v_ba)
 
 
 def hopping_matrix(
-    orbitals: OrbitalSet, bond: np.ndarray, integrals: Mapping[str, float]
+    orbitals: OrbitalSet,
+    bond: np.ndarray,
+    integrals: Mapping[str, float],
+    ket_orbitals: OrbitalSet | None = None,
+    reverse_integrals: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """Slater-Koster hopping between two atoms carrying the same orbitals.
+    """Slater-Koster hopping between two atoms.
 
     Parameters
     ----------
     orbitals : OrbitalSet
-        Orbitals of both atoms.
+        Orbitals of the bra atom (and of the ket atom unless ``ket_orbitals``).
     bond : (3,) array_like of float
         Vector from the bra atom to the ket atom (Å).
     integrals : mapping of str to float
-        Two-centre integrals (eV); absent integrals are zero.
+        Two-centre integrals (eV) of the pair (bra species, ket species); every
+        integral the two orbital sets use must be given.
+    ket_orbitals : OrbitalSet, optional
+        Orbitals of the ket atom, if they differ.
+    reverse_integrals : mapping of str to float, optional
+        Integrals (eV) of the pair (ket species, bra species), for the blocks with
+        l_bra > l_ket (default: ``integrals``).
 
     Returns
     -------
-    (n_orbitals, n_orbitals) ndarray of float
+    (n_bra, n_ket) ndarray of float
         ``⟨a, 0|H|b, R⟩`` assembled from :func:`two_centre_block` over all shell pairs;
-        ``hopping_matrix(R) == hopping_matrix(−R).T``.
+        for one species ``hopping_matrix(R) == hopping_matrix(−R).T``.
     """
-    cosines, v = _direction(bond), _checked_integrals(integrals)
-    slices = orbitals.shell_slices
-    out = np.zeros((orbitals.n_orbitals, orbitals.n_orbitals))
-    for shell_a, rows in slices.items():
-        for shell_b, cols in slices.items():
-            out[rows, cols] = _block(shell_a, shell_b, cosines, v)
+    ket_orbitals = orbitals if ket_orbitals is None else ket_orbitals
+    cosines, v_ab = _direction(bond), _checked_integrals(integrals)
+    v_ba = v_ab if reverse_integrals is None else _checked_integrals(reverse_integrals)
+    out = np.zeros((orbitals.n_orbitals, ket_orbitals.n_orbitals))
+    for shell_a, rows in orbitals.shell_slices.items():
+        for shell_b, cols in ket_orbitals.shell_slices.items():
+            out[rows, cols] = _block(shell_a, shell_b, cosines, v_ab, v_ba)
     return out

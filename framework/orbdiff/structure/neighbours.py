@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ from ase.neighborlist import primitive_neighbor_list
 from ..errors import invalid
 from .crystal import Crystal
 
-__all__ = ["Bond", "neighbour_shells"]
+__all__ = ["Bond", "bonds_at_distances", "neighbour_shells"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,43 @@ def neighbour_shells(crystal: Crystal, n_shells: int, tolerance: float = 1e-3) -
         Bond(int(a), int(b), vec, int(s))
         for a, b, vec, s in zip(i[keep], j[keep], vectors[keep], shell_index[keep], strict=True)
     ]
+
+
+def bonds_at_distances(
+    crystal: Crystal, shells: Sequence[Sequence[float]], tolerance: float = 1e-3
+) -> list[Bond]:
+    """Return the bonds whose lengths are listed, grouped into shells by distance.
+
+    Unlike :func:`neighbour_shells`, a shell may hold several distances (the 12
+    nearest neighbours of a non-ideal hcp crystal) and distances not listed are left
+    out, whatever their rank.
+
+    Parameters
+    ----------
+    crystal : Crystal
+    shells : sequence of sequence of float
+        Bond lengths (Å) of each shell, nearest shell first.
+    tolerance : float
+        A bond belongs to a listed length if they differ by less than this (Å).
+
+    Returns
+    -------
+    list of Bond
+        Both directions of every bond, ``shell`` the index into ``shells``.
+    """
+    lengths = [(index, float(d)) for index, group in enumerate(shells) for d in group]
+    if not lengths or not all(np.isfinite(d) and d > 0 for _, d in lengths):
+        raise invalid("shells", shells, "bond lengths > 0 (Å) for every shell")
+    cutoff = max(d for _, d in lengths) + 2 * tolerance
+    i, j, d, vectors = primitive_neighbor_list(
+        "ijdD", (True, True, True), crystal.cell, crystal.positions, cutoff
+    )
+    bonds = []
+    for a, b, length, vector in zip(i, j, d, vectors, strict=True):
+        shell = next((s for s, target in lengths if abs(length - target) < tolerance), None)
+        if shell is not None:
+            bonds.append(Bond(int(a), int(b), vector, shell))
+    return bonds
 
 
 def _shell_distances(distances: np.ndarray, tolerance: float) -> np.ndarray:

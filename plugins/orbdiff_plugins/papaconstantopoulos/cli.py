@@ -38,17 +38,35 @@ def material_options(command):
 @click.command()
 @reports_errors
 def materials():
-    """List the parameter sets with their lattice, SOC, Fermi energy and source."""
+    """List the parameter sets: species, lattice, shells, SOC, Fermi energy and source.
+
+    Conventions that a set's source does not print but were inferred are flagged.
+    """
     registry = get_registry()
-    click.echo(f"{'name':6}{'lattice':>8}{'a (Å)':>9}{'valence':>9}{'ξ σ·L (eV)':>12}"
-               f"{'E_F tab (Ry)':>14}  plugin / source")
-    for name, record in registry.parameter_sets.records.items():
-        ps = load_parameter_set(name, registry=registry)
-        xi = "none" if ps.xi is None else f"{ps.xi:.4f}"
-        ef = "none" if ps.fermi_energy is None else f"{ps.fermi_energy / RYDBERG:.4f}"
-        click.echo(f"{name:6}{ps.structure:>8}{ps.lattice_constant:9.4f}"
-                   f"{ps.valence_electrons:9g}{xi:>12}{ef:>14}  {record.plugin}: "
-                   f"{ps.provenance.get('source', record.source)}")
+    header = ("name", "species", "lattice", "atoms", "shells", "a (Å)", "valence",
+              "ξ σ·L (eV)", "E_F tab (Ry)", "inferred", "plugin: source")
+    rows = [_material_row(name, record, registry)
+            for name, record in registry.parameter_sets.records.items()]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+    for row in (header, *rows):
+        cells = [cell.ljust(w) if i < 3 or i == 9 else cell.rjust(w)
+                 for i, (cell, w) in enumerate(zip(row, widths, strict=False))]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+    if any(row[9] != "-" for row in rows):
+        click.echo("inferred: conventions needed to build the set that no source prints "
+                   "(see the file's convention_status and materials_db/README.md)")
+
+
+def _material_row(name, record, registry) -> tuple[str, ...]:
+    ps = load_parameter_set(name, registry=registry)
+    species = ps.species_by_symbol
+    xis = {s.xi for s in species.values()}
+    xi = "none" if None in xis else "/".join(f"{x:.4f}" for x in sorted(xis))
+    ef = "none" if ps.fermi_energy is None else f"{ps.fermi_energy / RYDBERG:.4f}"
+    inferred = ",".join(ps.provenance.get("inferred", ())) or "-"
+    return (name, ",".join(species), ps.structure, str(len(ps.basis)), str(len(ps.shells)),
+            f"{ps.lattice_constant:.4f}", f"{ps.valence_electrons:g}", xi, ef, inferred,
+            f"{record.plugin}: {ps.provenance.get('source', record.source)}")
 
 
 def _fermi(model, name):

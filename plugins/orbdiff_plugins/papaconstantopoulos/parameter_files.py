@@ -21,7 +21,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from orbdiff.errors import InputError
-from orbdiff.hamiltonian.parameter_set import ParameterSet
+from orbdiff.hamiltonian.parameter_set import ParameterSet, Site, Species
 from orbdiff.units import RYDBERG
 
 __all__ = [
@@ -211,23 +211,85 @@ def load_parameter_set(path: str | os.PathLike[str]) -> ParameterSet:
     """
     file = Path(path)
     data = read_parameter_file(file)
-    soc = data["spin_orbit"]["value"]
-    fermi = data["fermi_energy"]["value"]
     try:
-        return ParameterSet(
-            name=data["name"],
-            element=data["element"],
-            structure=data["structure"],
-            lattice_constant=float(data["lattice_constant"]["value"]),
-            valence_electrons=float(data["valence_electrons"]["value"]),
-            onsite=_to_ev(data["onsite"]),
-            shells=[_to_ev(shell["integrals"]) for shell in data["shells"]],
-            xi=None if soc is None else soc / 2,  # L·S constant -> coefficient of σ·L
-            fermi_energy=None if fermi is None else fermi * RYDBERG,
-            provenance=_provenance(data, file),
-        )
+        if data["schema_version"] == 1:
+            return _version_1(data, file)
+        parameter_set = _version_2(data, file)
     except InputError as exc:
         raise InputError(f"{file}: {exc}") from None
+    _check_neighbour_counts(parameter_set, data, file)
+    return parameter_set
+
+
+def _version_1(data: dict[str, Any], file: Path) -> ParameterSet:
+    soc = data["spin_orbit"]["value"]
+    fermi = data["fermi_energy"]["value"]
+    return ParameterSet(
+        name=data["name"],
+        element=data["element"],
+        structure=data["structure"],
+        lattice_constant=float(data["lattice_constant"]["value"]),
+        valence_electrons=float(data["valence_electrons"]["value"]),
+        onsite=_to_ev(data["onsite"]),
+        shells=[_to_ev(shell["integrals"]) for shell in data["shells"]],
+        xi=None if soc is None else soc / 2,  # L·S constant -> coefficient of σ·L
+        fermi_energy=None if fermi is None else fermi * RYDBERG,
+        provenance=_provenance(data, file),
+    )
+
+
+def _version_2(data: dict[str, Any], file: Path) -> ParameterSet:
+    species = [_species(symbol, entry) for symbol, entry in data["species"].items()]
+    one = len(species) == 1
+    fermi = data["fermi_energy"]["value"]
+    return ParameterSet(
+        name=data["name"],
+        structure=data["structure"],
+        lattice_constant=float(data["lattice"]["a"]["value"]),
+        shells=[_shell_integrals(shell["integrals"], one) for shell in data["shells"]],
+        fermi_energy=None if fermi is None else fermi * RYDBERG,
+        provenance=_provenance_2(data, file),
+        cell=data["lattice"]["cell"],
+        basis=[_site(site) for site in data["basis"]],
+        species=species,
+        shell_distances=[shell["distances"] for shell in data["shells"]],
+    )
+
+
+def _species(symbol: str, entry: dict[str, Any]) -> Species:
+    soc = entry["spin_orbit"]["value"]
+    return Species(
+        symbol=symbol,
+        valence_electrons=float(entry["valence_electrons"]["value"]),
+        onsite=_to_ev(entry["onsite"]),
+        orbital_levels=entry["orbital_levels"],
+        xi=None if soc is None else soc / 2,  # L·S constant -> coefficient of σ·L
+        shells=tuple(entry["orbitals"]),
+    )
+
+
+def _site(entry: dict[str, Any]) -> Site:
+    couplings = tuple((c["bra"], c["ket"], c["level"], c["factor"])
+                      for c in entry.get("couplings", []))
+    return Site(entry["species"], tuple(entry["position"]), couplings)
+
+
+def _shell_integrals(pairs: dict[str, dict[str, float]], one_species: bool) -> dict[str, Any]:
+    """Integrals in eV; a one-species shell is given as plain integrals."""
+    converted = {pair: _to_ev(integrals) for pair, integrals in pairs.items()}
+    if one_species and len(converted) == 1:
+        return next(iter(converted.values()))
+    return converted
+
+
+def _check_neighbour_counts(ps: ParameterSet, data: dict[str, Any], file: Path) -> None:
+    counts = ps.bond_counts()
+    for index, shell in enumerate(data["shells"]):
+        found = sorted({counts.get((atom, index), 0) for atom in range(len(ps.basis))})
+        if found != [shell["neighbours"]]:
+            raise InputError(
+                f"{file}: field shells[{index}].neighbours: got {shell['neighbours']}; expected "
+                f"the bonds per atom at shells[{index}].distances in the cell, found {found}")
 
 
 def _to_ev(energies: dict[str, float]) -> dict[str, float]:
@@ -245,6 +307,27 @@ def _provenance(data: dict[str, Any], file: Path) -> dict[str, str]:
         "spin_orbit": soc["source"],
         "spin_orbit_convention": f"file: {soc['value']} eV × L·S on {soc['applies_to']}; "
                                  "xi = value / 2 (coefficient of σ·L)",
+        "fermi_energy": data["fermi_energy"]["source"],
+        "energy_unit": f"file in Ry, converted with 1 Ry = {RYDBERG} eV",
+        "file": file.name,
+    }
+
+
+def _provenance_2(data: dict[str, Any], file: Path) -> dict[str, Any]:
+    status = data["convention_status"]
+    species = {symbol: {"valence_electrons": entry["valence_electrons"]["source"],
+                        "spin_orbit": entry["spin_orbit"]["source"]}
+               for symbol, entry in data["species"].items()}
+    return {
+        "citation": data["citation"],
+        "source": data["source"],
+        "conventions": data["conventions"],
+        "lattice_constant": data["lattice"]["a"]["source"],
+        "cell": data["lattice"]["source"],
+        "species": species,
+        "convention_status": {c["convention"]: f"{c['status']}: {c['basis']}" for c in status},
+        "inferred": tuple(c["convention"] for c in status if c["status"] == "inferred"),
+        "spin_orbit_convention": "file: value eV × L·S on d; xi = value / 2 (coefficient of σ·L)",
         "fermi_energy": data["fermi_energy"]["source"],
         "energy_unit": f"file in Ry, converted with 1 Ry = {RYDBERG} eV",
         "file": file.name,
@@ -316,13 +399,19 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> tuple[str, str, st
     kind, rule, schema = error.validator, error.validator_value, error.schema
     if kind == "required":
         missing = next(key for key in rule if key not in error.instance)
-        wanted = _resolve(schema.get("properties", {}).get(missing, {}), root)
+        spec = schema.get("properties", {}).get(missing)
+        if spec is None and not where:  # a version's required list: the field is top-level
+            spec = root["properties"].get(missing, {})
+        wanted = _resolve(spec or {}, root)
         return _dotted([*where, missing]), "missing", _expected(wanted)
     if kind == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         extra = next(key for key in error.instance if key not in allowed)
         return (_dotted([*where, extra]), f"unknown field {extra!r}",
                 f"only the fields {', '.join(allowed)}")
+    if kind == "not":
+        return _dotted(where), f"unknown field {where[-1]!r}", schema.get(
+            "description", "no such field")
     if kind in ("minItems", "maxItems"):
         low, high = schema.get("minItems", 0), schema.get("maxItems")
         count = f"{low} to {high}" if high is not None else f"at least {low}"
