@@ -7,6 +7,7 @@ rejected with both plugins named.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -45,7 +46,8 @@ class Category:
             return self.records[name]
         except KeyError:
             known = ", ".join(self.records) or "none registered"
-            raise InputError(f"unknown {self.kind} {name!r}; known: {known}") from None
+            hint = _did_you_mean(name, list(self.records))
+            raise InputError(f"unknown {self.kind} {name!r}{hint}; known: {known}") from None
 
     def __contains__(self, name: object) -> bool:
         return name in self.records
@@ -97,6 +99,15 @@ class Registry:
     def plugin_names(self) -> list[str]:
         """Names of all registered plugins, sorted."""
         return sorted(name for name, plugin in self.pm.list_name_plugin() if plugin is not None)
+
+
+def _did_you_mean(name: object, known: list[str]) -> str:
+    """`` (did you mean 'Ta'?)`` for a name that differs in case or by a typo, else ``""``."""
+    if not isinstance(name, str):
+        return ""
+    same_case = [k for k in known if k.lower() == name.lower()]
+    close = same_case or difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _collect(pm: PluginManager, hook_name: str, record_type: type) -> dict[str, Any]:

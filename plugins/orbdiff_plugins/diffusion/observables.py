@@ -63,6 +63,7 @@ class Diffusivity:
     name = "diffusivity"
     requires = ("velocities", "spin", "orbital_moment")
     units = "S/m"
+    result_type = DiffusivityResult  # read back by orbdiff.load_result
 
     def compute(
         self,
