@@ -29,6 +29,10 @@ __all__ = [
 SERIES_RADIUS = 0.2
 #: Terms of that series: 0.2^26 / 26 < 10⁻¹⁹.
 SERIES_TERMS = 26
+#: Bands up to this far (eV) above E count as occupied in the intrinsic formula, so that
+#: degenerate partners split by rounding are never separated by a Fermi level that falls
+#: exactly on them (their terms cancel only when both are occupied or both empty).
+OCCUPATION_TOLERANCE = 1e-9
 
 
 def current_operators(bands: BandData) -> np.ndarray:
@@ -47,10 +51,16 @@ def current_operators(bands: BandData) -> np.ndarray:
 
 
 def pair_products(bands: BandData) -> np.ndarray:
-    """``P[k, c, i, j, n, m] = J_{ci, nm} (ħv_j)_{mn}`` in (eV·Å)², shape (n_k, C, 3, 3, N, N)."""
+    """``P[k, c, i, j, n, m] = J_{ci, nm} (ħv_j)_{mn}`` in (eV·Å)², shape (n_k, C, 3, 3, N, N).
+
+    ``P_mn = P_nm*`` holds exactly for Hermitian J and ħv; it is imposed on the rounded
+    band-basis matrices, so that terms of degenerate pairs cancel exactly (they are
+    multiplied by up to 1/Γ²).
+    """
     currents = current_operators(bands)
     transposed = np.swapaxes(bands.velocities, -1, -2)  # (k, j, n, m) = V_j[m, n]
-    return currents[:, :, :, None] * transposed[:, None, None]
+    pairs = currents[:, :, :, None] * transposed[:, None, None]
+    return 0.5 * (pairs + np.conj(np.swapaxes(pairs, -1, -2)))
 
 
 def _log_remainder(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,9 +160,12 @@ def intrinsic_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.
     n_k, n_c = pairs.shape[:2]
     gap = bands.energies[:, :, None] - bands.energies[:, None, :]
     lorentz = 2.0 / (gap**2 + gamma**2)  # (k, n, m)
-    curvature = np.einsum("kqnm,knm->kqn", pairs.reshape(n_k, n_c * 9, *gap.shape[1:]).imag,
-                          lorentz)
-    occupied = (np.asarray(energies, float)[None, :, None] >= bands.energies[:, None, :])
-    per_k = curvature @ np.swapaxes(occupied, 1, 2).astype(float)  # (k, c·i·j, E)
+    occupied = (np.asarray(energies, float)[None, :, None] + OCCUPATION_TOLERANCE
+                >= bands.energies[:, None, :])  # (k, E, n)
+    # Im P is antisymmetric in (n, m): only occupied n with empty m contribute, and
+    # keeping just those pairs makes the cancellation of the others exact
+    weights = (occupied[:, :, :, None] & ~occupied[:, :, None, :]) * lorentz[:, None]
+    flat = pairs.reshape(n_k, n_c * 9, -1).imag
+    per_k = flat @ np.swapaxes(weights.reshape(n_k, len(energies), -1), 1, 2)  # (k, c·i·j, E)
     total = np.tensordot(bands.weights, per_k, axes=(0, 0))
     return total.T.reshape(len(energies), n_c, 3, 3)
