@@ -12,3 +12,10 @@ def orbdiff_register_observables():
     return [ObservableRecord("hall", HallConductivity,
                              "spin, orbital and anomalous Hall conductivities",
                              units="(hbar/e) S/cm")]
+
+
+@hookimpl
+def orbdiff_register_commands(cli):
+    from .cli import hall
+
+    cli.add_command(hall)
