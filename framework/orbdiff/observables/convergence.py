@@ -3,8 +3,11 @@
 The estimator (docs/theory.md, "k-sampling error"): a Brillouin-zone average of a smooth
 periodic integrand on an ``N``-point trapezoid grid converges exponentially once the
 grid resolves the broadening (Δk ≲ Γ/ħv). The error of the coarser of two grids then
-dominates their difference, so ``|T_N − T_M|`` with ``M ≈ 0.8 N`` is a conservative
-estimate of the error of ``T_N``. The second grid costs about ``0.8³ ≈ 0.5`` of the first.
+dominates their difference, so ``|T_N − T_M|`` with ``M ≈ 0.8 N`` bounds the error of
+``T_N``. Before that regime the errors of the two grids are of similar size and sign
+changes make single differences small by accident, so each component's error is the
+largest difference within its block (the components that share a scale), times
+:data:`SAFETY_FACTOR`. The second grid costs about ``0.8³ ≈ 0.5`` of the first.
 
 Results that support the estimate follow :class:`EstimatedResult`; the functions here
 never look inside them beyond that protocol, so every observable (diffusivity,
@@ -26,6 +29,7 @@ from ..errors import CapabilityError, invalid
 __all__ = [
     "COARSE_RATIO",
     "GROWTH",
+    "SAFETY_FACTOR",
     "ConvergenceWarning",
     "EstimatedResult",
     "check_convergence_options",
@@ -41,6 +45,8 @@ __all__ = [
 
 #: Size of the second grid of the estimate, relative to the first.
 COARSE_RATIO = 0.8
+#: Factor on the block-maximum two-grid difference (see the module docstring).
+SAFETY_FACTOR = 2.0
 #: Growth factor of the grid between two steps of :func:`converge` (1 / COARSE_RATIO).
 GROWTH = 1.25
 
@@ -69,6 +75,9 @@ class EstimatedResult(Protocol):
 
     def component_label(self, name: str, index: tuple[int, ...]) -> str:
         """Human-readable name of one element of array ``name``."""
+
+    def block_maximum(self, name: str, values: np.ndarray) -> np.ndarray:
+        """Largest of ``values`` over each component's block, broadcast to its shape."""
 
 
 def _as_grid(grid: int | tuple[int, ...]) -> Grid:
@@ -102,9 +111,13 @@ def grid_sequence(start: int | tuple[int, ...], max_grid: int) -> list[Grid]:
 
 
 def two_grid_errors(fine: EstimatedResult, coarse: EstimatedResult) -> dict[str, np.ndarray]:
-    """``|T_fine − T_coarse|`` for every field of ``fine.error_fields``."""
-    return {name: np.abs(np.asarray(getattr(fine, name)) - np.asarray(getattr(coarse, name)))
-            for name in fine.error_fields}
+    """Error of every field of ``fine.error_fields``: the safety factor × block maximum of
+    ``|T_fine − T_coarse|``."""
+    out = {}
+    for name in fine.error_fields:
+        difference = np.abs(np.asarray(getattr(fine, name)) - np.asarray(getattr(coarse, name)))
+        out[name] = SAFETY_FACTOR * np.asarray(fine.block_maximum(name, difference))
+    return out
 
 
 def _estimated(fine, coarse, fine_grid: Grid, coarse_grid_: Grid, extra: Mapping[str, Any]):
@@ -146,25 +159,32 @@ def largest_relative_error(result: EstimatedResult) -> float:
 
 
 def unconverged(result: EstimatedResult, tolerance: float) -> list[str]:
-    """Labels of the components whose estimated error exceeds ``tolerance × scale``."""
-    labels = []
+    """Labels of the components whose estimated error exceeds ``tolerance × scale``.
+
+    Largest relative error first; components that vanish (below 10⁻⁹ of their scale,
+    e.g. zero by symmetry) are not named.
+    """
+    found = []
     for name, relative in relative_errors(result).items():
-        for index in zip(*np.nonzero(relative > tolerance), strict=True):
-            labels.append(result.component_label(name, tuple(int(i) for i in index)))
-    return labels
+        values = np.abs(np.asarray(getattr(result, name)))
+        named = (relative > tolerance) & (values > 1e-9 * np.asarray(result.error_scale(name)))
+        for index in zip(*np.nonzero(named), strict=True):
+            found.append((-float(relative[index]), name, tuple(int(i) for i in index)))
+    return [result.component_label(name, index) for _, name, index in sorted(found)]
 
 
 def check_convergence_options(converge_to: float | None, grid: int | tuple[int, ...],
                               max_grid: int) -> None:
-    """Reject a tolerance outside (0, 1) or a ``max_grid`` below the starting grid."""
-    if converge_to is not None:
-        if isinstance(converge_to, bool) or not isinstance(converge_to, int | float) or not (
-                math.isfinite(converge_to) and 0 < converge_to < 1):
-            raise invalid("converge", converge_to, "a finite relative tolerance in (0, 1)")
-    if isinstance(max_grid, bool) or not isinstance(max_grid, int | np.integer):
-        raise invalid("max_grid", max_grid, "an integer ≥ the starting grid")
-    if max_grid < max(_as_grid(grid)):
-        raise invalid("max_grid", max_grid, f"an integer ≥ the starting grid {max(_as_grid(grid))}")
+    """Reject a tolerance outside (0, 1), or a ``max_grid`` below the starting grid."""
+    if converge_to is None:
+        return
+    if isinstance(converge_to, bool) or not isinstance(converge_to, int | float) or not (
+            math.isfinite(converge_to) and 0 < converge_to < 1):
+        raise invalid("converge", converge_to, "a finite relative tolerance in (0, 1)")
+    start = max(_as_grid(grid))
+    if isinstance(max_grid, bool) or not isinstance(max_grid, int | np.integer) or (
+            max_grid < start):
+        raise invalid("max_grid", max_grid, f"an integer ≥ the starting grid {start}")
 
 
 def _summary(labels: list[str], limit: int = 6) -> str:

@@ -21,8 +21,16 @@ from orbdiff.observables.convergence import (
     unconverged,
 )
 
-__all__ = ["ConductivityResult", "DosResult", "KSamplingErrors", "dos_scale", "matrix_scale",
-           "optional_array", "round_energies"]
+__all__ = [
+    "ConductivityResult",
+    "DosResult",
+    "KSamplingErrors",
+    "dos_scale",
+    "matrix_scale",
+    "optional_array",
+    "round_energies",
+    "tensor_blocks",
+]
 
 
 def round_energies(energies: np.ndarray) -> list[float]:
@@ -33,6 +41,13 @@ def round_energies(energies: np.ndarray) -> list[float]:
 def optional_array(value: Any) -> np.ndarray | None:
     """A float array, or None (an error that was not estimated)."""
     return None if value is None else np.asarray(value, dtype=float)
+
+
+def tensor_blocks(values: np.ndarray) -> np.ndarray:
+    """Largest |value| of each 3×3 block of a (n_E, 18, 18) tensor, broadcast to it."""
+    values = np.abs(np.asarray(values, dtype=float))
+    blocks = values.reshape(len(values), 6, 3, 6, 3).max(axis=(2, 4))
+    return np.repeat(np.repeat(blocks, 3, axis=1), 3, axis=2)
 
 
 def matrix_scale(values: np.ndarray) -> np.ndarray:
@@ -46,6 +61,19 @@ class KSamplingErrors:
 
     error_fields: ClassVar[tuple[str, ...]] = ()
     inputs: dict[str, Any]
+
+    def block_maximum(self, name: str, values: np.ndarray) -> np.ndarray:
+        """Largest of ``values`` over the block of components sharing a scale.
+
+        (…, 3, 3) matrices are one block; the (n_E, 18, 18) tensor has one 3×3 block per
+        (source, current) operator pair; anything else is its own block.
+        """
+        values = np.asarray(values, dtype=float)
+        if values.ndim == 3 and values.shape[1:] == (18, 18):
+            return tensor_blocks(values)
+        if values.ndim == 3 and values.shape[1:] == (3, 3):
+            return matrix_scale(values)
+        return values
 
     def with_errors(self, errors, inputs) -> Any:
         """A copy with the given ``<name>_error`` arrays and ``inputs`` merged in."""

@@ -19,6 +19,7 @@ from .estimated import (
     matrix_scale,
     optional_array,
     round_energies,
+    tensor_blocks,
 )
 from .ratios import ILL_CONDITIONED_RULE, Ratio, polarization, swapping
 
@@ -117,11 +118,8 @@ class DiffusivityResult(KSamplingErrors):
         raise invalid("name", name, f"one of {', '.join(self.error_fields)}")
 
     def _tensor_scale(self) -> np.ndarray:
-        n = len(self.energies)
-        blocks = np.abs(self.tensor).reshape(n, 6, 3, 6, 3).max(axis=(2, 4))
         floor = 1e-3 * np.abs(self.charge).max(axis=(1, 2))
-        blocks = np.maximum(blocks, floor[:, None, None])
-        return np.repeat(np.repeat(blocks, 3, axis=1), 3, axis=2)
+        return np.maximum(tensor_blocks(self.tensor), floor[:, None, None])
 
     def component_label(self, name: str, index: tuple[int, ...]) -> str:
         """E.g. ``"D^{ly x}_{ly x} at E = 0 eV"`` for ``("tensor", (e, 12, 12))``."""
