@@ -170,7 +170,7 @@ def test_extra_plugin_model_works_end_to_end(make_plugin):
     model = orbdiff.load_model("test-s-band", registry=registry, t=-0.5)
     assert isinstance(model, orbdiff.TightBindingModel)
     assert (model.name, model.parameters["t"]) == ("test-s-band", -0.5)
-    dos = orbdiff.compute("dos", model, grid=3, energies=[0.0], gamma=0.1, registry=registry)
+    dos = orbdiff.compute("dos", model, grid=3, energies=[0.0], gamma=0.1, registry=registry).dos
     assert dos.shape == (1,) and dos[0] > 0
     with pytest.raises(orbdiff.InputError, match=r"'v_sigma'.*accepted: t, a"):
         orbdiff.load_model("test-s-band", registry=registry, v_sigma=1.0)

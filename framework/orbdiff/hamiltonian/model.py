@@ -20,7 +20,7 @@ from ..basis.orbitals import OrbitalSet
 from ..basis.spin import orbital_operators_spinful, spin_operators, spin_rotation, spinful
 from ..errors import invalid
 from ..structure.crystal import Crystal
-from ..structure.symmetry import PointGroup, crystal_point_group
+from ..structure.symmetry import PointGroup
 
 __all__ = ["TightBindingModel"]
 
@@ -219,23 +219,14 @@ class TightBindingModel:
     def point_group(self) -> PointGroup:
         """Point-group operations that leave this model invariant.
 
-        The crystal's point group (spglib), reduced to the operations preserving the
-        magnetization, then checked on the model itself: an operation R is kept only
-        if H(R k) and H(k) have the same spectrum at test points, so an on-site term
-        that breaks the crystal symmetry cannot lead to a wrong reduction.
+        Verified on the operators: g is kept only if D(g) H(k) D(g)† = H(gk) at test
+        points (see :func:`orbdiff.hamiltonian.symmetry.verified_point_group`), so an
+        on-site term that breaks the crystal symmetry (e.g. an undeclared exchange
+        field) cannot lead to a wrong reduction.
         """
-        group = crystal_point_group(self.crystal)
-        if self.magnetization is not None:
-            group = group.preserving(self.magnetization)
-        k = np.random.default_rng(1).normal(size=(3, 3))
-        reference = np.linalg.eigvalsh(self.hamiltonian(k))
-        kept = [
-            r
-            for r in group.rotations
-            if np.allclose(np.linalg.eigvalsh(self.hamiltonian(k @ r.T)), reference, atol=1e-8)
-        ]
-        verified = PointGroup(np.array(kept))
-        return verified if verified.is_closed() else PointGroup.trivial()
+        from .symmetry import verified_point_group
+
+        return verified_point_group(self)
 
     def symmetry_representation(
         self, rotation: np.ndarray, translation: np.ndarray | None = None

@@ -24,6 +24,7 @@ from orbdiff.observables import (
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
+from .estimated import ConductivityResult, DosResult
 from .result import DiffusivityResult
 from .tensor import compute_diffusion
 
@@ -49,6 +50,7 @@ def _inputs(model: TightBindingModel, grid: KGrid, gamma: float) -> dict[str, An
         "parameters": parameters,
         "gamma": gamma,
         "grid": list(grid.size),
+        "cell_volume": float(model.crystal.volume),
         "orbdiff_version": code_version,
     }
 
@@ -89,35 +91,42 @@ def _empty_operators(model: TightBindingModel) -> np.ndarray:
 
 
 class Conductivity:
-    """Kubo (Fermi-surface) conductivity σ_ij = (e²ħ/π) Tr_k[v_j A v_i A], S/m, (n_E, 3, 3)."""
+    """Kubo (Fermi-surface) conductivity σ_ij = (e²ħ/π) Tr_k[v_j A v_i A] (S/m), with error."""
 
     name = "conductivity"
     requires = ("velocities",)
     units = "S/m"
 
-    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None,
-                symmetry=True):
+    def compute(self, model: TightBindingModel, grid: KGrid, energies: np.ndarray,
+                self_energy: Any, chunk_size: int | None = None, progress: bool | None = None,
+                symmetry: bool = True) -> ConductivityResult:
+        """Return a :class:`ConductivityResult`: σ_ij (S/m) at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
         ksampling = sampling(model, grid, symmetry)
         sums = integrate(model, ksampling, _empty_operators(model),
                          lambda b: {"kubo": kubo_traces(b, energies, gamma)}, chunk_size, progress)
         sigma = CONDUCTIVITY_UNIT / model.crystal.volume * sums["kubo"].real
-        return symmetrize_matrix(sigma, polar_representation(ksampling.group))
+        sigma = symmetrize_matrix(sigma, polar_representation(ksampling.group))
+        inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
+        return ConductivityResult(np.asarray(energies, float), sigma, inputs=inputs)
 
 
 class DensityOfStates:
-    """Broadened density of states, states/eV/cell (both spins), (n_E,)."""
+    """Broadened density of states (states/eV/cell, both spins), with error."""
 
     name = "dos"
     requires = ("hamiltonian",)
     units = "states/eV/cell"
 
-    def compute(self, model, grid, energies, self_energy, chunk_size=None, progress=None,
-                symmetry=True):
+    def compute(self, model: TightBindingModel, grid: KGrid, energies: np.ndarray,
+                self_energy: Any, chunk_size: int | None = None, progress: bool | None = None,
+                symmetry: bool = True) -> DosResult:
+        """Return a :class:`DosResult`: DOS (states/eV/cell) at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
         chunk_size = chunk_size or default_chunk_size(model.n_states, len(energies), 1)
         sums = integrate(model, sampling(model, grid, symmetry), _empty_operators(model),
                          lambda b: {"dos": density_of_states(b, energies, gamma)},
                          chunk_size, progress)
-        return sums["dos"]
+        inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
+        return DosResult(np.asarray(energies, float), sums["dos"], inputs=inputs)
