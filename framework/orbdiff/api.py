@@ -11,6 +11,7 @@ from .errors import CapabilityError, InputError, OrbdiffError, PluginError, inva
 from .hamiltonian import ParameterSet, TightBindingModel
 from .plugin.registry import Registry
 from .structure import KGrid
+from .validation import check_compute_arguments, check_material_arguments
 
 __all__ = ["check_energies", "compute", "load_material", "load_model", "load_parameter_set"]
 
@@ -77,6 +78,7 @@ def load_material(
     rescale : bool
         Accept a structure whose lattice constant differs from the set's.
     """
+    check_material_arguments(shells, soc_scale, xi, rescale)
     parameter_set = load_parameter_set(name, registry=registry)
     return parameter_set.build_model(structure, shells=shells, soc_scale=soc_scale, xi=xi,
                                      rescale=rescale)
@@ -119,6 +121,7 @@ def compute(
     **options
         Passed to the observable's ``compute`` (e.g. ``chunk_size``, ``progress``).
     """
+    check_compute_arguments(grid, energies, gamma, options)
     registry = registry or Registry()
     record = registry.observables[observable]
     instance = _call_plugin(record)

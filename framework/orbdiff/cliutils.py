@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import InputError, OrbdiffError, invalid
 from .plugin.registry import Registry
+from .validation import ENERGY_LIMIT, MAX_ENERGIES
 
 __all__ = [
     "OrbdiffClickError",
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 _ENERGIES_FORM = "a comma list like 0.5,0.7 or a range start:stop:count like -1.5:1.5:61 (eV)"
+#: Image formats ``--plot`` accepts (what matplotlib writes without extra packages).
+IMAGE_SUFFIXES = (".png", ".pdf", ".svg", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff",
+                  ".webp")
 
 
 class OrbdiffClickError(click.ClickException):
@@ -52,7 +56,9 @@ def reports_errors(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except OrbdiffError as exc:
-            raise OrbdiffClickError(str(exc)) from exc
+            error = OrbdiffClickError(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 2)
+            raise error from exc
 
     return wrapper
 
@@ -68,21 +74,27 @@ def get_registry() -> Registry:
     return root.obj["registry"]
 
 
-def parse_energies(text: str, option: str = "--energies") -> np.ndarray:
-    """Parse ``0.5,0.7`` or ``start:stop:count`` into energies (eV)."""
+def parse_energies(text: str, option: str = "--energies",
+                   limit: float = ENERGY_LIMIT) -> np.ndarray:
+    """Parse ``0.5,0.7`` or ``start:stop:count`` into at most MAX_ENERGIES values.
+
+    Values must be finite with ``|value| ≤ limit`` (eV by default; degrees for angles).
+    """
     try:
         if ":" in text:
             start, stop, count = text.split(":")
-            if int(count) < 1 or str(int(count)) != count.strip():
+            if not 1 <= int(count) <= MAX_ENERGIES or str(int(count)) != count.strip():
                 raise ValueError
             # rounded so that 0:1:11 gives 0.6, not 0.6000000000000001
             values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
         else:
             values = np.array([float(part) for part in text.split(",")])
     except ValueError:
-        raise invalid(option, text, _ENERGIES_FORM) from None
-    if values.size == 0 or not np.all(np.isfinite(values)):
-        raise invalid(option, text, _ENERGIES_FORM + " with finite numbers")
+        raise invalid(option, text, f"{_ENERGIES_FORM}, count 1 to {MAX_ENERGIES}") from None
+    if not 1 <= values.size <= MAX_ENERGIES or not np.all(np.isfinite(values)) \
+            or np.max(np.abs(values)) > limit:
+        raise invalid(option, text, f"{_ENERGIES_FORM} with 1 to {MAX_ENERGIES} finite "
+                                    f"numbers of magnitude ≤ {limit:g}")
     return values
 
 
@@ -110,21 +122,42 @@ def check_model_parameters(registry: Registry, model: str, parameters: dict[str,
 
 def check_grid(grid: int, option: str = "--grid") -> int:
     """A k-grid size from the command line: an integer ≥ 2."""
-    if grid < 2:
+    if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
         raise invalid(option, grid, "an integer ≥ 2 (k-points per reciprocal axis)")
     return grid
 
 
-def check_output_path(path: str | None, option: str) -> str | None:
-    """Fail before any computation if ``path`` cannot be written (missing folder)."""
+def check_output_path(path: str | None, option: str, image: bool | None = None) -> str | None:
+    """Fail before any computation if ``path`` cannot be written.
+
+    The folder must exist and accept a new file (checked by creating and removing it;
+    an existing file is opened for appending, not truncated). ``image`` (default: when
+    ``option`` is ``--plot``) also requires a known image suffix.
+    """
     if path is None:
         return None
-    folder = Path(path).expanduser().resolve().parent
+    target = Path(path).expanduser()
+    if image if image is not None else option == "--plot":
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            raise invalid(option, path, f"an image file ending in {', '.join(IMAGE_SUFFIXES)}")
+    folder = target.resolve().parent
     if not folder.is_dir():
         raise invalid(option, path, f"a file in an existing folder ({folder} does not exist)")
-    if Path(path).is_dir():
+    if target.is_dir():
         raise invalid(option, path, "a file name, not a folder")
+    _try_writing(target, option)
     return path
+
+
+def _try_writing(target: Path, option: str) -> None:
+    existed = target.exists()
+    try:
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        raise invalid(option, str(target), f"a writable file ({exc.strerror})") from None
+    if not existed:
+        target.unlink(missing_ok=True)
 
 
 def _number_or_text(value: str, option: str, item: str) -> Any:
@@ -143,15 +176,21 @@ def write_json(data: dict[str, Any]) -> None:
 
 
 def finite_option(
-    name: str, value: float | None, minimum: float | None = None, strict: bool = False
+    name: str, value: float | None, minimum: float | None = None, strict: bool = False,
+    limit: float = ENERGY_LIMIT,
 ) -> float | None:
-    """Check a numeric option: finite, and ≥ (or >, if ``strict``) ``minimum``."""
+    """Check a numeric option: finite, ≥ (or >, if ``strict``) ``minimum``, |value| ≤ limit.
+
+    The default ``limit`` is :data:`orbdiff.validation.ENERGY_LIMIT` (1000; eV for
+    energies, ξ, J, Γ).
+    """
     if value is None:
         return None
     too_small = minimum is not None and (value <= minimum if strict else value < minimum)
-    if not math.isfinite(value) or too_small:
+    if not math.isfinite(value) or too_small or abs(value) > limit:
         bound = "" if minimum is None else f" {'>' if strict else '≥'} {minimum:g}"
-        raise InputError(f"{name}: got {value!r}; expected a finite number{bound}")
+        raise InputError(f"{name}: got {value!r}; expected a finite number{bound} of "
+                         f"magnitude ≤ {limit:g}")
     return value
 
 
