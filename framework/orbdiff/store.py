@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import ase.db
-from ase.data import atomic_numbers
-from ase.db.core import parse_selection
+from ase.db.core import atomic_numbers, parse_selection  # element symbols are keys too
 from ase.db.sqlite import SQLite3Database
 
 from .errors import InputError, OrbdiffError
