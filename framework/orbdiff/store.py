@@ -28,7 +28,8 @@ from ase.db.sqlite import SQLite3Database
 
 from .errors import InputError, OrbdiffError
 
-__all__ = ["Claim", "ResultsStore", "StoreLockedError", "deferred_signals", "new_owner"]
+__all__ = ["Claim", "ResultsStore", "StoreLockedError", "deferred_signals", "new_owner",
+           "signals_interrupt"]
 
 #: Columns every ase.db row has (beyond the key-value pairs).
 _ASE_COLUMNS = {"id", "age", "user", "calculator", "energy", "natoms", "formula", "pbc",
@@ -91,6 +92,30 @@ def deferred_signals() -> Iterator[None]:
             signal.signal(sig, handler)
         for sig in dict.fromkeys(received):
             signal.raise_signal(sig)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[list[int]]:
+    """Make SIGTERM (like SIGINT) raise KeyboardInterrupt; the list records which arrived.
+
+    A run under it stops like after Ctrl-C when ``timeout`` or a batch system sends
+    SIGTERM; combined with :func:`deferred_signals` the current write finishes first.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def interrupt(signum, _frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class _SQLite(SQLite3Database):

@@ -7,16 +7,14 @@ while it runs), so concurrent screens on one database compute every case once.
 from __future__ import annotations
 
 import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from orbdiff.cliutils import ProgressReport
 from orbdiff.errors import InputError, OrbdiffError
 from orbdiff.plugin import Registry
-from orbdiff.store import DEFAULT_LEASE, Claim, new_owner
+from orbdiff.store import DEFAULT_LEASE, Claim, new_owner, signals_interrupt
 
 from .cases import ScreeningCase
 from .store import ResultsStore
@@ -63,26 +61,6 @@ def _client(scheduler, dashboard: bool):
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"--scheduler: cannot reach {scheduler!r}: {exc}; expected "
                          "the address of a running scheduler, e.g. tcp://127.0.0.1:8786") from exc
-
-
-@contextmanager
-def _signals_interrupt() -> Iterator[list[int]]:
-    """SIGTERM (and SIGINT) raise KeyboardInterrupt; the list records which arrived."""
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-
-    def interrupt(signum, _frame):
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield received
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def run_screen(
@@ -141,7 +119,7 @@ def run_screen(
     client, cluster = _client(scheduler, dashboard)
     report = ProgressReport(len(todo), "screening", progress)
     try:
-        with _signals_interrupt() as received:
+        with signals_interrupt() as received:
             try:
                 run.loop(client, todo, wait, report, on_result, poll, idle_report, say)
             except KeyboardInterrupt:
