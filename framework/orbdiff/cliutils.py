@@ -86,7 +86,8 @@ def parse_energies(text: str, option: str = "--energies",
             if not 1 <= int(count) <= MAX_ENERGIES or str(int(count)) != count.strip():
                 raise ValueError
             # rounded so that 0:1:11 gives 0.6, not 0.6000000000000001
-            values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
+            with np.errstate(invalid="ignore", over="ignore"):
+                values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
         else:
             values = np.array([float(part) for part in text.split(",")])
     except ValueError:

@@ -75,11 +75,6 @@ def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid
     finite_option("--gamma", gamma, minimum=GAMMA_RANGE[0], limit=GAMMA_RANGE[1])
     check_grid(grid)
     check_output_path(plot_path, "--plot")
-    results = None
-    if store is not None:
-        if "://" not in store:
-            check_output_path(store, "--store")
-        results = ResultsStore(store, option="--store")
     exchanges = parse_energies(exchange, "--exchange")
     angles = parse_energies(theta, "--theta", limit=360)
     factors = parse_scales(scales)
@@ -89,6 +84,11 @@ def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid
         parameters["xi"] = xi
     check_model_parameters(registry, model_name, parameters)
     model = load_model(model_name, registry=registry, **parameters)
+    results = None
+    if store is not None:
+        if "://" not in store:
+            check_output_path(store, "--store")
+        results = ResultsStore(store, option="--store")
     with signals_interrupt() as received:
         try:
             result = precession_sweep(model, exchanges, angles, phi=phi, energy=energy,

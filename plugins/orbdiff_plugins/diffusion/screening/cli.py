@@ -56,8 +56,8 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
 
     Exits with status 1 when any case failed (the failures are listed on stderr).
     """
-    spec = read_spec(spec_path) if spec_path else {}
-    names = materials.split(",") if materials else spec.get("materials")
+    spec = read_spec(spec_path) if spec_path is not None else {}
+    names = materials.split(",") if materials is not None else spec.get("materials")
     if not names:
         raise InputError("--materials: give a comma list of parameter sets (or --spec)")
     registry = get_registry()
@@ -77,9 +77,9 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
         available = len(load_parameter_set(name, registry=registry).shells)
         if shells is not None and not 1 <= shells <= available:
             raise InputError(f"--shells: got {shells}; set {name!r} has 1 to {available} shells")
-    energy_values = (_numbers(energies, "--energies") if energies
+    energy_values = (_numbers(energies, "--energies") if energies is not None
                      else spec.get("energies", [0.0]))
-    store = ResultsStore(db or spec.get("db", DEFAULT_DATABASE))
+    store = ResultsStore(db if db is not None else spec.get("db", DEFAULT_DATABASE))
     cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry)
     start = time.perf_counter()
     summary = run_screen(cases, store, scheduler=scheduler, registry=registry,
