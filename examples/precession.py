@@ -3,8 +3,8 @@
 The toy model (ξ = 0.05 eV, Γ = 0.1 eV, ε = 0.5 eV) with an exchange J σ·m, m rotated in
 the x–z plane; D^{s_x x}_{s_x x} and D^{s_z x}_{s_z x} for J = 0.1, 0.5 and 1 eV (the
 paper multiplies its J = 1 curves by 100; ``orbdiff precession --scale 1=100`` does the
-same, unneeded here because our J = 1 curves are not small). Every (J, θ) is appended to
-``OUTPUT/precession.jsonl`` as it finishes; a rerun resumes.
+same, unneeded here because our J = 1 curves are not small). Every (J, θ) is stored in
+``OUTPUT/precession.db`` (an ase.db) as it finishes; a rerun resumes.
 
 Run: ``python examples/precession.py --output output/precession``
 """
@@ -32,7 +32,7 @@ def main() -> None:
     model = orbdiff.load_model("bcc-p-toy", xi=0.05)
     result = precession_sweep(model, [0.1, 0.5, 1.0], np.linspace(0, 180, 37), energy=0.5,
                               grid=args.grid, gamma=0.1,
-                              store=args.output / "precession.jsonl")
+                              store=args.output / "precession.db")
     plot_precession(result, args.output / "fig5b.png", {},
                     f"toy model, ξ = 0.05 eV, ε = 0.5 eV, grid {args.grid}³")
     sx, sz = result.D("sx x", "sx x"), result.D("sz x", "sz x")

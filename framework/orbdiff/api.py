@@ -16,6 +16,7 @@ from .observables.convergence import (
 from .observables.convergence import converge as converge_grid
 from .plugin.registry import Registry
 from .structure import KGrid
+from .validation import check_compute_arguments, check_material_arguments
 
 __all__ = ["check_energies", "compute", "load_material", "load_model", "load_parameter_set"]
 
@@ -82,6 +83,7 @@ def load_material(
     rescale : bool
         Accept a structure whose lattice constant differs from the set's.
     """
+    check_material_arguments(shells, soc_scale, xi, rescale)
     parameter_set = load_parameter_set(name, registry=registry)
     return parameter_set.build_model(structure, shells=shells, soc_scale=soc_scale, xi=xi,
                                      rescale=rescale)
@@ -139,6 +141,7 @@ def compute(
         Passed to the observable's ``compute`` (e.g. ``chunk_size``, ``progress``).
     """
     check_model_protocol(model)
+    check_compute_arguments(grid, energies, gamma, {**options, "error_estimate": error_estimate})
     registry = registry or Registry()
     record = registry.observables[observable]
     instance = _call_plugin(record)

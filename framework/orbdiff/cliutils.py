@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import math
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,11 @@ import numpy as np
 
 from .errors import InputError, OrbdiffError, invalid
 from .plugin.registry import Registry
+from .validation import ENERGY_LIMIT, MAX_ENERGIES
 
 __all__ = [
     "OrbdiffClickError",
+    "ProgressReport",
     "check_grid",
     "check_model_parameters",
     "check_output_path",
@@ -33,6 +37,9 @@ __all__ = [
 ]
 
 _ENERGIES_FORM = "a comma list like 0.5,0.7 or a range start:stop:count like -1.5:1.5:61 (eV)"
+#: Image formats ``--plot`` accepts (what matplotlib writes without extra packages).
+IMAGE_SUFFIXES = (".png", ".pdf", ".svg", ".eps", ".ps", ".jpg", ".jpeg", ".tif", ".tiff",
+                  ".webp")
 
 
 class OrbdiffClickError(click.ClickException):
@@ -49,7 +56,9 @@ def reports_errors(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except OrbdiffError as exc:
-            raise OrbdiffClickError(str(exc)) from exc
+            error = OrbdiffClickError(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 2)
+            raise error from exc
 
     return wrapper
 
@@ -65,21 +74,28 @@ def get_registry() -> Registry:
     return root.obj["registry"]
 
 
-def parse_energies(text: str, option: str = "--energies") -> np.ndarray:
-    """Parse ``0.5,0.7`` or ``start:stop:count`` into energies (eV)."""
+def parse_energies(text: str, option: str = "--energies",
+                   limit: float = ENERGY_LIMIT) -> np.ndarray:
+    """Parse ``0.5,0.7`` or ``start:stop:count`` into at most MAX_ENERGIES values.
+
+    Values must be finite with ``|value| ≤ limit`` (eV by default; degrees for angles).
+    """
     try:
         if ":" in text:
             start, stop, count = text.split(":")
-            if int(count) < 1 or str(int(count)) != count.strip():
+            if not 1 <= int(count) <= MAX_ENERGIES or str(int(count)) != count.strip():
                 raise ValueError
             # rounded so that 0:1:11 gives 0.6, not 0.6000000000000001
-            values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
+            with np.errstate(invalid="ignore", over="ignore"):
+                values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
         else:
             values = np.array([float(part) for part in text.split(",")])
     except ValueError:
-        raise invalid(option, text, _ENERGIES_FORM) from None
-    if values.size == 0 or not np.all(np.isfinite(values)):
-        raise invalid(option, text, _ENERGIES_FORM + " with finite numbers")
+        raise invalid(option, text, f"{_ENERGIES_FORM}, count 1 to {MAX_ENERGIES}") from None
+    if not 1 <= values.size <= MAX_ENERGIES or not np.all(np.isfinite(values)) \
+            or np.max(np.abs(values)) > limit:
+        raise invalid(option, text, f"{_ENERGIES_FORM} with 1 to {MAX_ENERGIES} finite "
+                                    f"numbers of magnitude ≤ {limit:g}")
     return values
 
 
@@ -107,21 +123,42 @@ def check_model_parameters(registry: Registry, model: str, parameters: dict[str,
 
 def check_grid(grid: int, option: str = "--grid") -> int:
     """A k-grid size from the command line: an integer ≥ 2."""
-    if grid < 2:
+    if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
         raise invalid(option, grid, "an integer ≥ 2 (k-points per reciprocal axis)")
     return grid
 
 
-def check_output_path(path: str | None, option: str) -> str | None:
-    """Fail before any computation if ``path`` cannot be written (missing folder)."""
+def check_output_path(path: str | None, option: str, image: bool | None = None) -> str | None:
+    """Fail before any computation if ``path`` cannot be written.
+
+    The folder must exist and accept a new file (checked by creating and removing it;
+    an existing file is opened for appending, not truncated). ``image`` (default: when
+    ``option`` is ``--plot``) also requires a known image suffix.
+    """
     if path is None:
         return None
-    folder = Path(path).expanduser().resolve().parent
+    target = Path(path).expanduser()
+    if image if image is not None else option == "--plot":
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            raise invalid(option, path, f"an image file ending in {', '.join(IMAGE_SUFFIXES)}")
+    folder = target.resolve().parent
     if not folder.is_dir():
         raise invalid(option, path, f"a file in an existing folder ({folder} does not exist)")
-    if Path(path).is_dir():
+    if target.is_dir():
         raise invalid(option, path, "a file name, not a folder")
+    _try_writing(target, option)
     return path
+
+
+def _try_writing(target: Path, option: str) -> None:
+    existed = target.exists()
+    try:
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        raise invalid(option, str(target), f"a writable file ({exc.strerror})") from None
+    if not existed:
+        target.unlink(missing_ok=True)
 
 
 def _number_or_text(value: str, option: str, item: str) -> Any:
@@ -140,13 +177,71 @@ def write_json(data: dict[str, Any]) -> None:
 
 
 def finite_option(
-    name: str, value: float | None, minimum: float | None = None, strict: bool = False
+    name: str, value: float | None, minimum: float | None = None, strict: bool = False,
+    limit: float = ENERGY_LIMIT,
 ) -> float | None:
-    """Check a numeric option: finite, and ≥ (or >, if ``strict``) ``minimum``."""
+    """Check a numeric option: finite, ≥ (or >, if ``strict``) ``minimum``, |value| ≤ limit.
+
+    The default ``limit`` is :data:`orbdiff.validation.ENERGY_LIMIT` (1000; eV for
+    energies, ξ, J, Γ).
+    """
     if value is None:
         return None
     too_small = minimum is not None and (value <= minimum if strict else value < minimum)
-    if not math.isfinite(value) or too_small:
+    if not math.isfinite(value) or too_small or abs(value) > limit:
         bound = "" if minimum is None else f" {'>' if strict else '≥'} {minimum:g}"
-        raise InputError(f"{name}: got {value!r}; expected a finite number{bound}")
+        raise InputError(f"{name}: got {value!r}; expected a finite number{bound} of "
+                         f"magnitude ≤ {limit:g}")
     return value
+
+
+class ProgressReport:
+    """Progress of a run over cases: a bar on a terminal, plain lines on stderr otherwise.
+
+    Parameters
+    ----------
+    total : int
+        Cases this run has to deal with.
+    name : str
+        What runs, e.g. ``"screening"``.
+    enabled : bool, optional
+        False: silent. Default: on.
+    every : float
+        Seconds between plain lines (the last one is always printed).
+    """
+
+    def __init__(self, total: int, name: str, enabled: bool | None = None,
+                 every: float = 5.0) -> None:
+        self.total, self.name, self.every = total, name, every
+        self.enabled = enabled is not False
+        self.bar = None
+        self.last = 0.0
+        if self.enabled and sys.stderr.isatty():
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc=name, unit="case")
+
+    @staticmethod
+    def stderr(message: str) -> None:
+        """Print one line on standard error."""
+        print(message, file=sys.stderr, flush=True)
+
+    def update(self, **counts: int) -> None:
+        """Report counts such as ``computed=3, reused=1, failed=0``."""
+        if not self.enabled:
+            return
+        done = sum(counts.values())
+        text = ", ".join(f"{count} {name}" for name, count in counts.items())
+        if self.bar is not None:
+            self.bar.n = done
+            self.bar.set_postfix_str(text)
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every or done >= self.total:
+            self.last = now
+            self.stderr(f"{self.name}: {done}/{self.total} cases ({text})")
+
+    def close(self) -> None:
+        """End the bar (plain lines need no ending)."""
+        if self.bar is not None:
+            self.bar.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
-from ..errors import invalid
+from ..validation import GAMMA_RANGE, check_number
 
 __all__ = ["ConstantBroadening"]
 
@@ -15,19 +13,15 @@ class ConstantBroadening:
     Parameters
     ----------
     gamma : float
-        Disorder broadening Γ in eV, finite and > 0.
+        Disorder broadening Γ in eV, a real number (not a bool or string) in
+        ``GAMMA_RANGE`` = [1e-6, 1000] eV.
     """
 
     name = "constant"
 
     def __init__(self, gamma: float) -> None:
-        try:
-            value = float(gamma)
-        except (TypeError, ValueError):
-            raise invalid("gamma", gamma, "a finite number > 0 (eV)") from None
-        if not (math.isfinite(value) and value > 0):
-            raise invalid("gamma", gamma, "a finite number > 0 (eV)")
-        self.gamma = value
+        self.gamma = check_number("gamma", gamma, minimum=GAMMA_RANGE[0],
+                                  maximum=GAMMA_RANGE[1], unit="eV")
 
     def __repr__(self) -> str:
         return f"ConstantBroadening(gamma={self.gamma!r})"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import signal
+
 import click
 
 from orbdiff.api import load_model
 from orbdiff.cliutils import (
+    OrbdiffClickError,
     check_grid,
     check_model_parameters,
     check_output_path,
@@ -17,6 +21,8 @@ from orbdiff.cliutils import (
     write_json,
 )
 from orbdiff.errors import invalid
+from orbdiff.store import ResultsStore, signals_interrupt
+from orbdiff.validation import GAMMA_RANGE
 
 from .sweep import precession_sweep
 
@@ -30,7 +36,7 @@ def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
             scales[float(j)] = float(factor)
         except ValueError:
             raise invalid("--scale", item, "J=FACTOR with numbers, e.g. 1=100") from None
-        if not sep:
+        if not sep or not all(map(math.isfinite, (float(j), float(factor)))):
             raise invalid("--scale", item, "J=FACTOR with numbers, e.g. 1=100")
     return scales
 
@@ -48,10 +54,9 @@ def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
 @click.option("--energy", type=float, default=0.5, show_default=True, help="Energy (eV).")
 @click.option("--gamma", type=float, default=0.1, show_default=True, help="Broadening Γ (eV).")
 @click.option("--grid", type=int, default=30, show_default=True)
-@click.option("--store", type=click.Path(dir_okay=False), default="orbdiff-precession.jsonl",
-              show_default=True, help="Cases are appended here as they finish; a rerun "
-                                      "resumes from it.")
-@click.option("--no-store", is_flag=True, help="Keep nothing on disk.")
+@click.option("--store", "--db", "store", type=click.Path(dir_okay=False), default=None,
+              help="ase.db results store (file or URL): each case is written as it finishes "
+                   "and reused by later runs. Default: nothing is written.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--scale", "scales", multiple=True, metavar="J=FACTOR",
               help="Multiply the plotted curves of one J (e.g. --scale 1=100).")
@@ -59,17 +64,19 @@ def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
               default="table")
 @reports_errors
 def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid, store,
-               no_store, plot_path, scales, output_format):
-    """Spin diffusion in a ferromagnet: rotate m from +z to −z (Supplement Fig. 5)."""
-    for option, value in (("--phi", phi), ("--energy", energy), ("--xi", xi)):
+               plot_path, scales, output_format):
+    """Spin diffusion in a ferromagnet: rotate m from +z to −z (Supplement Fig. 5).
+
+    Accepted ranges: |J|, |ξ|, |energy| ≤ 1000 eV; 1e-6 ≤ Γ ≤ 1000 eV; |θ|, |φ| ≤ 360°.
+    """
+    for option, value in (("--energy", energy), ("--xi", xi)):
         finite_option(option, value)
-    finite_option("--gamma", gamma, minimum=0.0, strict=True)
+    finite_option("--phi", phi, limit=360)
+    finite_option("--gamma", gamma, minimum=GAMMA_RANGE[0], limit=GAMMA_RANGE[1])
     check_grid(grid)
     check_output_path(plot_path, "--plot")
-    if not no_store:
-        check_output_path(store, "--store")
     exchanges = parse_energies(exchange, "--exchange")
-    angles = parse_energies(theta, "--theta")
+    angles = parse_energies(theta, "--theta", limit=360)
     factors = parse_scales(scales)
     registry = get_registry()
     parameters = parse_parameters(params)
@@ -77,8 +84,24 @@ def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid
         parameters["xi"] = xi
     check_model_parameters(registry, model_name, parameters)
     model = load_model(model_name, registry=registry, **parameters)
-    result = precession_sweep(model, exchanges, angles, phi=phi, energy=energy, grid=grid,
-                              gamma=gamma, store=None if no_store else store, registry=registry)
+    results = None
+    if store is not None:
+        if "://" not in store:
+            check_output_path(store, "--store")
+        results = ResultsStore(store, option="--store")
+    with signals_interrupt() as received:
+        try:
+            result = precession_sweep(model, exchanges, angles, phi=phi, energy=energy,
+                                      grid=grid, gamma=gamma, store=results, registry=registry)
+        except KeyboardInterrupt:
+            signum = received[-1] if received else signal.SIGINT
+            kept = f"cases stored so far are in {store}; rerun to resume" if store else \
+                "nothing was stored (use --store to keep finished cases)"
+            error = OrbdiffClickError(f"interrupted by {signal.Signals(signum).name}; {kept}")
+            error.exit_code = 128 + signum
+            raise error from None
+    click.echo(f"{result.computed} cases computed, {result.reused} reused"
+               + (f"; stored in {store}" if store else ""), err=True)
     if plot_path:
         from .plots import plot_precession
 

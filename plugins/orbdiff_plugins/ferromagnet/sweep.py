@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from orbdiff.api import compute
+from orbdiff.cliutils import ProgressReport
 from orbdiff.errors import InputError, invalid
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables.labels import component_index
 from orbdiff.plugin import Registry
+from orbdiff.store import ResultsStore
+from orbdiff.validation import ENERGY_LIMIT, check_number
 
 from .exchange import magnetization, with_exchange
 
-__all__ = ["PrecessionResult", "precession_sweep"]
+__all__ = ["PrecessionResult", "model_version", "precession_sweep"]
 
 _ARRAYS = ("charge", "tensor", "kubo", "dos")
 
@@ -42,6 +46,8 @@ class PrecessionResult:
         S/m, layout of :class:`~orbdiff_plugins.diffusion.DiffusivityResult`.
     dos : (n_J, n_θ) ndarray
         states/eV/cell.
+    computed, reused : int
+        Cases computed by this call, and cases taken from the store.
     """
 
     exchange: np.ndarray
@@ -53,6 +59,8 @@ class PrecessionResult:
     kubo: np.ndarray
     dos: np.ndarray
     inputs: dict[str, Any] = field(default_factory=dict)
+    computed: int = 0
+    reused: int = 0
 
     def D(self, upper: str, lower: str) -> np.ndarray:
         """``D^{upper}_{lower}`` as an (n_J, n_θ) array, e.g. ``D("sx x", "sx x")``."""
@@ -68,25 +76,46 @@ class PrecessionResult:
                 "inputs": self.inputs}
 
 
-def _case_key(j: float, theta: float, phi: float, signature: dict) -> str:
-    return json.dumps({"j": j, "theta": theta, "phi": phi, **signature}, sort_keys=True)
+#: Shape of each stored array of one case (one energy).
+_SHAPES = {"charge": (3, 3), "tensor": (18, 18), "kubo": (3, 3), "dos": ()}
 
 
-def _read_store(store: Path | None) -> dict[str, dict]:
-    if store is None or not store.exists():
-        return {}
-    done = {}
-    for number, line in enumerate(store.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            done[record["key"]] = record["result"]
-        except (json.JSONDecodeError, KeyError, TypeError):
-            if number == len(store.read_text().splitlines()):
-                continue  # a line cut short by an interruption: recompute that case
-            raise InputError(f"{store}: line {number} is not a precession record") from None
-    return done
+def model_version(model: TightBindingModel) -> str:
+    """A short hash of the model's numbers (changes when any hopping or on-site changes)."""
+    digest = hashlib.sha256()
+    for name in ("bond_vectors", "hoppings", "onsite", "orbital_moment"):
+        digest.update(np.round(np.asarray(getattr(model, name)), 12).tobytes())
+    return "model-" + digest.hexdigest()[:12]
+
+
+def _identity(case: dict[str, Any]) -> str:
+    text = json.dumps(case, sort_keys=True)
+    return "precession-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _open(store: str | Path | ResultsStore | None) -> ResultsStore | None:
+    if store is None or isinstance(store, ResultsStore):
+        return store
+    return ResultsStore(store, option="--store")
+
+
+def _stored(store: ResultsStore | None, identity: str) -> dict[str, np.ndarray] | None:
+    """The arrays of a stored case, checked; None if it is not stored (or failed)."""
+    if store is None:
+        return None
+    rows = store.select(identity=identity, status="ok")
+    if not rows:
+        return None
+    row = rows[0]
+    arrays = {}
+    for name, shape in _SHAPES.items():
+        value = np.asarray(row.data.get(name, np.nan), dtype=float)
+        if value.shape != shape or not np.all(np.isfinite(value)):
+            raise InputError(f"--store: row {row.id} of {store.address!r} ({identity}) has "
+                             f"{name} of shape {value.shape}, finite={np.all(np.isfinite(value))};"
+                             f" expected finite numbers of shape {shape}; delete that row")
+        arrays[name] = value
+    return arrays
 
 
 def precession_sweep(
@@ -98,7 +127,7 @@ def precession_sweep(
     energy: float,
     grid: int,
     gamma: float,
-    store: str | Path | None = None,
+    store: str | Path | ResultsStore | None = None,
     registry: Registry | None = None,
     progress: bool | None = None,
 ) -> PrecessionResult:
@@ -109,46 +138,89 @@ def precession_sweep(
     model : TightBindingModel
         The non-magnetic model (SOC included if wanted).
     exchanges : sequence of float
-        J values in eV.
+        J values in eV, |J| ≤ 1000 eV.
     angles : sequence of float
-        θ values in degrees (0 = +z, 180 = −z).
+        θ values in degrees (0 = +z, 180 = −z), |θ| ≤ 360.
     phi : float
-        Azimuth of the rotation plane in degrees (0: the x–z plane).
+        Azimuth of the rotation plane in degrees (0: the x–z plane), |φ| ≤ 360.
     energy, grid, gamma
         Transport energy (eV), k-grid size and broadening Γ (eV).
-    store : path, optional
-        JSON-lines file: every finished case is appended at once, and cases already
-        there (same model, parameters, Γ, grid, energy) are not recomputed.
+    store : path or orbdiff.store.ResultsStore, optional
+        ase.db results store: every finished case is written at once (one
+        transaction), and cases already there with the same identity (model numbers,
+        parameters, Γ, grid, energy, J, θ, φ, code version) are reused.
+    progress : bool, optional
+        False: silent; default: a bar on a terminal, plain lines on stderr otherwise.
+
+    Returns
+    -------
+    PrecessionResult
+        With ``computed`` and ``reused`` case counts.
     """
-    exchanges = [float(j) for j in exchanges]
-    angles = [float(t) for t in angles]
-    if not exchanges or not angles:
-        raise invalid("sweep", (exchanges, angles), "at least one exchange and one angle")
+    exchanges, angles, phi = _checked_sweep(exchanges, angles, phi)
     registry = registry or Registry()
-    store = Path(store) if store is not None else None
-    if store is not None and not store.resolve().parent.is_dir():
-        raise invalid("store", str(store), "a file in an existing folder")
+    store = _open(store)
     signature = {"model": model.name, "parameters": _plain(model.parameters), "gamma": gamma,
                  "grid": grid, "energy": energy}
-    done = _read_store(store)
-    results = {}
+    identity = {"kind": "precession", **signature, "model_version": model_version(model),
+                "code_version": code_version(), "phi": phi}
+    results, computed = {}, 0
     cases = [(j, t) for j in exchanges for t in angles]
-    for j, theta in tqdm(cases, disable=None if progress is None else not progress,
-                         desc="magnetization", unit="case"):
-        key = _case_key(j, theta, phi, signature)
-        if key not in done:
-            magnet = with_exchange(model, j, magnetization(theta=theta, phi=phi))
-            result = compute("diffusivity", magnet, grid=grid, energies=[energy], gamma=gamma,
-                             registry=registry)
-            done[key] = {name: getattr(result, name)[0].tolist() for name in _ARRAYS}
+    report = ProgressReport(len(cases), "magnetization", progress)
+    for j, theta in cases:
+        key = _identity({**identity, "j": j, "theta": theta})
+        found = _stored(store, key)
+        if found is None:
+            found = _compute_case(model, j, theta, phi, signature, registry)
+            computed += 1
             if store is not None:
-                with store.open("a") as handle:
-                    handle.write(json.dumps({"key": key, "result": done[key]}) + "\n")
-        results[j, theta] = done[key]
+                store.store(key, {**_pairs(identity), "exchange": j, "theta": theta,
+                                  "status": "ok"}, found)
+        results[j, theta] = found
+        report.update(computed=computed, reused=len(results) - computed)
+    report.close()
     stacked = {name: np.array([[results[j, t][name] for t in angles] for j in exchanges])
                for name in _ARRAYS}
     return PrecessionResult(np.array(exchanges), np.array(angles), float(phi), float(energy),
-                            **stacked, inputs=signature)
+                            **stacked, inputs=signature, computed=computed,
+                            reused=len(cases) - computed)
+
+
+def _checked_sweep(exchanges, angles, phi) -> tuple[list[float], list[float], float]:
+    exchanges = [check_number("exchange", j, minimum=-ENERGY_LIMIT, maximum=ENERGY_LIMIT,
+                              unit="eV") for j in exchanges]
+    angles = [check_number("theta", t, minimum=-360, maximum=360, unit="degree")
+              for t in angles]
+    if not exchanges or not angles:
+        raise invalid("sweep", (exchanges, angles), "at least one exchange and one angle")
+    return exchanges, angles, check_number("phi", phi, minimum=-360, maximum=360,
+                                           unit="degree")
+
+
+def _compute_case(model, j, theta, phi, signature, registry) -> dict[str, np.ndarray]:
+    magnet = with_exchange(model, j, magnetization(theta=theta, phi=phi))
+    result = compute("diffusivity", magnet, grid=signature["grid"],
+                     energies=[signature["energy"]], gamma=signature["gamma"],
+                     registry=registry)
+    return {name: np.asarray(getattr(result, name)[0]) for name in _ARRAYS}
+
+
+def _pairs(identity: dict[str, Any]) -> dict[str, Any]:
+    """Inputs as ase.db key-value pairs (numbers and strings only)."""
+    return {"kind": "precession", "model": identity["model"],
+            "model_parameters": json.dumps(identity["parameters"], sort_keys=True),
+            "model_version": identity["model_version"],
+            "code_version": identity["code_version"], "gamma": float(identity["gamma"]),
+            "grid": int(identity["grid"]), "transport_energy": float(identity["energy"]),
+            "phi": identity["phi"]}
+
+
+def code_version() -> str:
+    """The installed orbdiff version (part of every stored case's identity)."""
+    try:
+        return version("orbdiff")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _plain(parameters) -> dict:

@@ -8,6 +8,7 @@ from reference import direct_diffusivities_vectorized
 from scipy.spatial.transform import Rotation
 
 import orbdiff
+from orbdiff.store import ResultsStore
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
 from orbdiff_plugins.ferromagnet import magnetization, precession_sweep, with_exchange
@@ -107,10 +108,10 @@ def test_supplement_fig5_statements(fig5):
 
 
 def test_sweep_writes_as_it_goes_and_resumes(toy, registry, tmp_path, monkeypatch):
-    store = tmp_path / "sweep.jsonl"
+    store = ResultsStore(tmp_path / "sweep.db", option="--store")
     first = precession_sweep(toy, [0.2], [0.0, 90.0], energy=0.5, grid=4, gamma=0.1,
                              store=store, registry=registry)
-    assert len(store.read_text().splitlines()) == 2
+    assert len(store.select(kind="precession")) == 2 and first.computed == 2
     calls = []
     import orbdiff_plugins.ferromagnet.sweep as sweep
 
@@ -119,11 +120,9 @@ def test_sweep_writes_as_it_goes_and_resumes(toy, registry, tmp_path, monkeypatc
     again = precession_sweep(toy, [0.2], [0.0, 45.0, 90.0], energy=0.5, grid=4, gamma=0.1,
                              store=store, registry=registry)
     assert len(calls) == 1  # only θ = 45° was missing
+    assert (again.computed, again.reused) == (1, 2)
+    assert len(store.select(kind="precession")) == 3
     np.testing.assert_array_equal(again.tensor[0, [0, 2]], first.tensor[0])
-    # a line cut short by an interruption is recomputed, not an error
-    store.write_text(store.read_text() + '{"key": "trunc')
-    precession_sweep(toy, [0.2], [0.0], energy=0.5, grid=4, gamma=0.1, store=store,
-                     registry=registry)
     data = again.as_dict()
     assert data["exchange"] == [0.2] and data["angles"]["theta"] == [0.0, 45.0, 90.0]
     assert np.array(data["tensor"]).shape == (1, 3, 18, 18)

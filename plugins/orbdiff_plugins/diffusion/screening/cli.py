@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from orbdiff.cliutils import (
     reports_errors,
 )
 from orbdiff.errors import InputError
+from orbdiff.validation import GAMMA_RANGE
 
 from .cases import expand_cases
 from .runner import run_screen
@@ -45,11 +47,17 @@ def _numbers(text: str, option: str) -> list[float]:
               help="TOML campaign file with a [screen] table (options override it).")
 @click.option("--scheduler", default=None,
               help="tcp://HOST:PORT of a running Dask scheduler (default: in-process).")
+@click.option("--dashboard", is_flag=True,
+              help="Serve the in-process cluster's Dask dashboard on 127.0.0.1:8787.")
 @reports_errors
-def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, scheduler):
-    """Screen materials × SOC scales × broadenings; resumable, results in an ase.db."""
-    spec = read_spec(spec_path) if spec_path else {}
-    names = materials.split(",") if materials else spec.get("materials")
+def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, scheduler,
+           dashboard):
+    """Screen materials × SOC scales × broadenings; resumable, results in an ase.db.
+
+    Exits with status 1 when any case failed (the failures are listed on stderr).
+    """
+    spec = read_spec(spec_path) if spec_path is not None else {}
+    names = materials.split(",") if materials is not None else spec.get("materials")
     if not names:
         raise InputError("--materials: give a comma list of parameter sets (or --spec)")
     registry = get_registry()
@@ -62,22 +70,30 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
         raise InputError(f"--soc-scale: got {soc_scale!r}; expected scales ≥ 0")
     gammas = _spec_or_option(spec, "gamma", gamma, "--gamma", "0.1")
     for value in gammas:
-        finite_option("--gamma", value, minimum=0.0, strict=True)
+        finite_option("--gamma", value, minimum=GAMMA_RANGE[0], limit=GAMMA_RANGE[1])
     grid = check_grid(grid if grid is not None else spec.get("grid", 30))
     shells = shells if shells is not None else spec.get("shells")
     for name in names:  # reject a bad shell count now, not as failed cases
         available = len(load_parameter_set(name, registry=registry).shells)
         if shells is not None and not 1 <= shells <= available:
             raise InputError(f"--shells: got {shells}; set {name!r} has 1 to {available} shells")
-    energy_values = (_numbers(energies, "--energies") if energies
+    energy_values = (_numbers(energies, "--energies") if energies is not None
                      else spec.get("energies", [0.0]))
-    store = ResultsStore(db or spec.get("db", DEFAULT_DATABASE))
+    store = ResultsStore(db if db is not None else spec.get("db", DEFAULT_DATABASE))
     cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry)
     start = time.perf_counter()
-    summary = run_screen(cases, store, scheduler=scheduler, registry=registry)
+    summary = run_screen(cases, store, scheduler=scheduler, registry=registry,
+                         dashboard=dashboard)
     click.echo(f"{len(cases)} cases: {summary.computed} computed, {summary.skipped} already "
                f"stored, {summary.failed} failed ({time.perf_counter() - start:.1f} s); "
                f"results in {store.address}")
+    for case, message in summary.failures[:20]:
+        click.echo(f"failed: {case.material}, soc_scale {case.soc_scale:g}, Γ {case.gamma:g} "
+                   f"eV: {message}", err=True)
+    if summary.failed:
+        click.echo(f"{summary.failed} cases failed; `orbdiff query --db {store.address} "
+                   "status=failed` shows them; a rerun retries them", err=True)
+        click.get_current_context().exit(1)
 
 
 def _spec_or_option(spec, key, text, option, default):
@@ -94,24 +110,37 @@ def _spec_or_option(spec, key, text, option, default):
 @reports_errors
 def query(selection, db, columns):
     """Print the stored cases matching an ase.db SELECTION, e.g. "P_s>0.5,material=Ta"."""
-    if not Path(db).exists() and "://" not in db:
-        raise InputError(f"--db: no database at {db!r}")
-    rows = ResultsStore(db).select(selection)
+    store = _existing_store(db)
     names = [c.strip() for c in columns.split(",") if c.strip()]
-    click.echo("".join(f"{name:>12}" for name in names))
+    known = set(store.columns()) | {"id"}
+    unknown = [name for name in names if name not in known and name not in QUERY_COLUMNS]
+    if not names or unknown:
+        reason = f"{unknown[0]!r} is not a column; " if unknown else ""
+        raise InputError(f"--columns: got {columns!r}; {reason}expected a comma list of: "
+                         f"{', '.join(sorted(known))}")
+    rows = store.select(selection)
+    widths = [max(12, len(name)) for name in names]
+    click.echo(" ".join(f"{name:>{w}}" for name, w in zip(names, widths, strict=True)))
     for row in rows:
-        click.echo("".join(_cell(row.get(name)) for name in names))
+        click.echo(" ".join(_cell(row.get(name), w) for name, w in zip(names, widths,
+                                                                      strict=True)))
         if row.get("status") == "failed":
-            click.echo(f"{'':>12}error: {row.get('error')}")
+            click.echo(f"{'':>12} error: {row.get('error')}")
     click.echo(f"{len(rows)} rows")
 
 
-def _cell(value) -> str:
+def _existing_store(db: str) -> ResultsStore:
+    if not Path(db).exists() and "://" not in db:
+        raise InputError(f"--db: no database at {db!r}")
+    return ResultsStore(db)
+
+
+def _cell(value, width: int = 12) -> str:
     if value is None:
-        return f"{'-':>12}"
+        return f"{'-':>{width}}"
     if isinstance(value, float):
-        return f"{value:12.5g}"
-    return f"{value!s:>12}"
+        return f"{value:{width}.5g}"
+    return f"{value!s:>{width}}"
 
 
 @click.command("plot-screen")
@@ -126,14 +155,17 @@ def plot_screen(db, gamma, plot_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    if not Path(db).exists() and "://" not in db:
-        raise InputError(f"--db: no database at {db!r}")
+    finite_option("--gamma", gamma, minimum=0.0, strict=True)
     check_output_path(plot_path, "--plot")
-    rows = ResultsStore(db).select("status=ok")
+    store = _existing_store(db)
+    rows = store.select(status="ok")
     if gamma is not None:
-        rows = [r for r in rows if abs(r.gamma - gamma) < 1e-12]
+        rows = [r for r in rows if abs(r.get("gamma", math.nan) - gamma) < 1e-12]
+    rows = [r for r in rows if all(key in r for key in ("P_l", "P_s", "soc_scale",
+                                                          "material", "gamma"))]
     if not rows:
-        raise InputError(f"--db: no finished cases in {db!r} to plot")
+        raise InputError(f"--db: no finished screening rows (with P_l, P_s, soc_scale) in "
+                         f"{db!r} to plot" + ("" if gamma is None else f" at Γ = {gamma:g} eV"))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
     for (material, g) in sorted({(r.material, r.gamma) for r in rows}):
         mine = sorted((r for r in rows if r.material == material and r.gamma == g),

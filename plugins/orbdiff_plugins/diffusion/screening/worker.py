@@ -1,0 +1,70 @@
+"""What a Dask worker runs for one case: check the identity, compute, never raise."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from orbdiff.plugin import Registry
+
+from .cases import ScreeningCase, _code_version, parameter_set_version, run_case
+
+__all__ = ["Requirements", "requirements", "verified_run"]
+
+#: What a case needs on the worker: the plugin (and its version) of its parameter set.
+Requirements = dict[str, str]
+
+
+def requirements(case: ScreeningCase, registry: Registry) -> Requirements:
+    """The plugin that provides ``case.material`` on the client, with its version."""
+    plugin = registry.parameter_sets[case.material].plugin
+    return {"plugin": plugin, "version": registry.versions.get(plugin, "unknown")}
+
+
+def identity_mismatch(case: ScreeningCase, needs: Requirements, registry: Registry) -> str:
+    """Why this process must not compute ``case`` under its identity ('' if it may)."""
+    where = _worker_name()
+    if case.code_version != _code_version():
+        return (f"orbdiff {_code_version()} on {where}, {case.code_version} on the client; "
+                "nothing computed")
+    if case.material not in registry.parameter_sets:
+        return (f"{where} has no parameter set {case.material!r} (plugin "
+                f"{needs['plugin']!r} {needs['version']} is not installed there); "
+                "nothing computed")
+    plugin = registry.parameter_sets[case.material].plugin
+    version = registry.versions.get(plugin, "unknown")
+    if (plugin, version) != (needs["plugin"], needs["version"]):
+        return (f"parameter set {case.material!r} comes from plugin {plugin!r} {version} on "
+                f"{where}, {needs['plugin']!r} {needs['version']} on the client; "
+                "nothing computed")
+    found = parameter_set_version(case.material, registry)
+    if found != case.parameter_set_version:
+        return (f"parameter set {case.material!r} differs on {where}: {found} there, "
+                f"{case.parameter_set_version} on the client (different parameter files); "
+                "nothing computed")
+    return ""
+
+
+def verified_run(case: ScreeningCase, needs: Requirements) -> dict[str, Any]:
+    """Check the case's identity here, then compute it.
+
+    Returns ``{"scalars", "arrays"}``, or ``{"error", "traceback"}``: an exception
+    becomes the failed row's message instead of a worker log on stderr.
+    """
+    try:
+        problem = identity_mismatch(case, needs, Registry())
+        if problem:
+            return {"error": f"IdentityMismatch: {problem}", "traceback": ""}
+        return run_case(case)
+    except Exception as exc:  # any failure of one case is that case's row, not a crash
+        return {"error": f"{type(exc).__name__}: {exc} (on {_worker_name()})",
+                "traceback": traceback.format_exc()}
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return f"worker {get_worker().address}"
+    except (ImportError, ValueError):
+        return "this process"
