@@ -39,7 +39,7 @@ ENERGY_LIMIT = 1e3
 #: Accepted broadening Γ in eV, inclusive.
 GAMMA_RANGE = (1e-6, 1e3)
 #: Most energies one computation accepts.
-MAX_ENERGIES = 10_000
+MAX_ENERGIES = 100_000
 
 
 def _is_real(value: Any) -> bool:
@@ -82,10 +82,18 @@ def check_energy_values(field: str, values: Any) -> None:
     if isinstance(values, str | bytes) or isinstance(values, bool | np.bool_):
         raise invalid(field, values, "a list of numbers (eV)")
     array = np.asarray(values) if not _is_real(values) else np.asarray([values])
+    shown = _summary(array)
     if array.dtype.kind not in "iuf" or array.ndim != 1 or not 1 <= array.size <= MAX_ENERGIES:
-        raise invalid(field, values, f"a list of 1 to {MAX_ENERGIES} numbers (eV)")
+        raise invalid(field, shown, f"a list of 1 to {MAX_ENERGIES} numbers (eV)")
     if not np.all(np.isfinite(array)) or np.max(np.abs(array)) > ENERGY_LIMIT:
-        raise invalid(field, values, f"finite energies with |E| ≤ {ENERGY_LIMIT:g} eV")
+        raise invalid(field, shown, f"finite energies with |E| ≤ {ENERGY_LIMIT:g} eV")
+
+
+def _summary(array: np.ndarray) -> object:
+    """The values themselves when few, else a one-line description (errors stay one line)."""
+    if array.ndim == 1 and array.size <= 6:
+        return array.tolist()
+    return f"{array.size} values of shape {array.shape}"
 
 
 def check_compute_arguments(grid: Any, energies: Any, gamma: Any,

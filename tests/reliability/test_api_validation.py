@@ -7,6 +7,7 @@ import pytest
 
 import orbdiff
 from orbdiff.errors import InputError
+from orbdiff.validation import MAX_ENERGIES
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ GOOD = {"grid": 3, "energies": [0.5], "gamma": 0.1}
         ({"energies": "0.5"}, "energies"),
         ({"energies": [True]}, "energies"),
         ({"energies": []}, "energies"),
-        ({"energies": np.zeros(10_001)}, "energies"),
+        ({"energies": np.zeros(MAX_ENERGIES + 1)}, "energies"),
         ({"grid": True}, "grid"),
         ({"grid": 2.0}, "grid"),
         ({"grid": "4"}, "grid"),

@@ -1,6 +1,7 @@
 """Slater-Koster table, model builder, the immutable model, its protocol and on-site terms."""
 
 from .builder import ModelBuilder
+from .fingerprint import model_fingerprint
 from .model import TightBindingModel
 from .onsite import OnsiteTerm, SpinOrbitCoupling
 from .parameter_set import ParameterSet
@@ -15,4 +16,5 @@ __all__ = [
     "SpinOrbitCoupling",
     "TightBindingModel",
     "check_model_protocol",
+    "model_fingerprint",
 ]

@@ -15,7 +15,7 @@ import numpy as np
 from orbdiff.api import compute
 from orbdiff.cliutils import ProgressReport
 from orbdiff.errors import InputError, invalid
-from orbdiff.hamiltonian import TightBindingModel
+from orbdiff.hamiltonian import TightBindingModel, model_fingerprint
 from orbdiff.observables.labels import component_index
 from orbdiff.plugin import Registry
 from orbdiff.store import ResultsStore
@@ -81,11 +81,8 @@ _SHAPES = {"charge": (3, 3), "tensor": (18, 18), "kubo": (3, 3), "dos": ()}
 
 
 def model_version(model: TightBindingModel) -> str:
-    """A short hash of the model's numbers (changes when any hopping or on-site changes)."""
-    digest = hashlib.sha256()
-    for name in ("bond_vectors", "hoppings", "onsite", "orbital_moment"):
-        digest.update(np.round(np.asarray(getattr(model, name)), 12).tobytes())
-    return "model-" + digest.hexdigest()[:12]
+    """A short hash of what the model computes (:func:`orbdiff.hamiltonian.model_fingerprint`)."""
+    return model_fingerprint(model)
 
 
 def _identity(case: dict[str, Any]) -> str:

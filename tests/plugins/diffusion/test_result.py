@@ -100,7 +100,7 @@ def test_compute_rejects_bad_input(registry, key, value):
 def test_unknown_observable(registry):
     model = orbdiff.load_model("bcc-p-toy", registry=registry)
     with pytest.raises(orbdiff.InputError, match="known: conductivity, diffusivity, dos"):
-        orbdiff.compute("hall", model, grid=3, energies=[0.5], gamma=0.1, registry=registry)
+        orbdiff.compute("kubo", model, grid=3, energies=[0.5], gamma=0.1, registry=registry)
 
 
 def test_projected_dos_on_a_single_orbital_is_a_third(registry):
