@@ -36,6 +36,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "orbdiff_plugins.diffusion.plugin:diffusion",
     "orbdiff_plugins.papaconstantopoulos.plugin:papaconstantopoulos",
     "orbdiff_plugins.ferromagnet.plugin:ferromagnet",
+    "orbdiff_plugins.wannier90.plugin:wannier90",
 )
 
 ENTRY_POINT_GROUP = "orbdiff"

@@ -17,14 +17,24 @@ from orbdiff.cliutils import (
     reports_errors,
     write_json,
 )
+from orbdiff.observables import FermiLevel, fermi_level
 
-from .materials import material_diffusivity
+from .materials import material_diffusivity, relative_to_fermi_level
 from .table import format_table
 
 
 @click.command()
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Ta.")
+@click.option("--wannier", default=None, metavar="SEEDNAME",
+              help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat).")
+@click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
+              default="interleaved", show_default=True,
+              help="Wannier90 spinor files: up/down per orbital, or all up then all down.")
+@click.option("--fermi-energy", type=float, default=None,
+              help="Wannier90: E_F (eV) the energies are measured from (0: absolute).")
+@click.option("--electrons", type=float, default=None,
+              help="Wannier90: electrons per cell; E_F from the bands.")
 @click.option("--soc-scale", type=float, default=1.0, show_default=True,
               help="Materials: fraction of the set's spin-orbit constant.")
 @click.option("--shells", type=int, default=None, help="Materials: neighbour shells (default all).")
@@ -45,15 +55,20 @@ from .table import format_table
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors
-def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, grid, energies,
+def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, electrons,
+                soc_scale, shells, absolute, xi, gamma, grid, energies,
                 params, plot_path, output_format, output):
     """Charge, spin and orbital diffusivity tensors vs energy.
 
     Give either --model (energies on the model's own scale) or --material (energies
-    relative to the Fermi level from the valence electron count, unless --absolute).
+    relative to the Fermi level from the valence electron count, unless --absolute),
+    or --wannier SEEDNAME with --fermi-energy E or --electrons N.
     """
-    if (model_name is None) == (material is None):
-        raise OrbdiffClickError("give exactly one of --model NAME or --material NAME")
+    if wannier is not None:
+        model_name, params = "wannier90", _wannier_params(wannier, spinor_ordering, params)
+    if [model_name, material].count(None) != 1:
+        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
+                                "--wannier SEEDNAME")
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -75,8 +90,12 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
             parameters["xi"] = xi
         check_model_parameters(registry, model_name, parameters)
         model = load_model(model_name, registry=registry, **parameters)
-        result = compute("diffusivity", model, grid=grid, energies=energy_values, gamma=gamma,
-                         registry=registry)
+        level = _wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
+        shift = level.energy if level else 0.0
+        result = compute("diffusivity", model, grid=grid, energies=energy_values + shift,
+                         gamma=gamma, registry=registry)
+        if level:
+            result = relative_to_fermi_level(result, level)
     if output:
         result.save(output)
     if plot_path:
@@ -87,3 +106,20 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
         write_json(result.as_dict())
     else:
         click.echo(format_table(result))
+
+
+def _wannier_params(seedname, spinor_ordering, params):
+    """--wannier goes through the registry's ``wannier90`` model like any --model."""
+    return (f"seedname={seedname}", f"spinor_ordering={spinor_ordering}", *params)
+
+
+def _wannier_fermi_level(model, fermi_energy, electrons) -> FermiLevel | None:
+    """E_F given (None for 0: absolute energies) or found from the electron count."""
+    if (fermi_energy is None) == (electrons is None):
+        raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
+                                "absolute energies) or --electrons N")
+    if electrons is not None:
+        return fermi_level(model, finite_option("--electrons", electrons, minimum=0.0,
+                                                strict=True))
+    finite_option("--fermi-energy", fermi_energy)
+    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None
