@@ -64,11 +64,11 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
     relative to the Fermi level from the valence electron count, unless --absolute),
     or --wannier SEEDNAME with --fermi-energy E or --electrons N.
     """
-    if wannier is not None:
-        model_name, params = "wannier90", _wannier_params(wannier, spinor_ordering, params)
-    if [model_name, material].count(None) != 1:
+    if [model_name, material, wannier].count(None) != 2:
         raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
                                 "--wannier SEEDNAME")
+    if wannier is not None:
+        model_name, params = "wannier90", _wannier_params(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
