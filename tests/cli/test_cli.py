@@ -146,7 +146,7 @@ def test_model_from_a_test_plugin_runs_through_diffusivity(pm):
 def test_command_from_a_test_plugin_sees_the_running_registry(pm):
     result = invoke(pm, "hello")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "models: bcc-p-toy, test-s-band"
+    assert result.stdout.strip() == "models: bcc-p-toy, test-s-band, wannier90"
 
 
 def test_plugins_lists_each_plugin_with_version_and_registrations(pm):
@@ -166,6 +166,7 @@ def test_plugins_lists_each_plugin_with_version_and_registrations(pm):
         f"toy {VERSION}": ["models: bcc-p-toy"],
         f"papaconstantopoulos {VERSION}": ["commands: bands, dos, materials"],
         f"ferromagnet {VERSION}": ["onsite terms: exchange", "commands: precession"],
+        f"wannier90 {VERSION}": ["models: wannier90"],
         f"{__name__} {__version__}": ["models: test-s-band"],
     }
     assert set(blocks) == set(expected)

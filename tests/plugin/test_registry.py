@@ -44,7 +44,7 @@ def test_every_category_is_sorted_by_name(make_plugin):
         orbdiff_register_observables=lambda: [ObservableRecord("aaa-first", factory)],
     )
     registry = registry_with(plugin)
-    assert list(registry.models) == ["alpha", "bcc-p-toy", "m", "zeta"]
+    assert list(registry.models) == ["alpha", "bcc-p-toy", "m", "wannier90", "zeta"]
     assert list(registry.observables) == ["aaa-first", "conductivity", "diffusivity", "dos"]
     for category in CATEGORIES:
         names = list(getattr(registry, category))
@@ -61,7 +61,7 @@ def test_records_are_stamped_with_the_plugin_that_returned_them(make_plugin):
 def test_hook_returning_none_registers_nothing(make_plugin):
     registry = registry_with(make_plugin("quiet", orbdiff_register_models=lambda: None))
     assert registry.registered_by("quiet") == {}
-    assert list(registry.models) == ["bcc-p-toy"]
+    assert list(registry.models) == ["bcc-p-toy", "wannier90"]
 
 
 @pytest.mark.parametrize(
@@ -92,13 +92,15 @@ def test_versions_and_plugin_names(make_plugin):
     registry = registry_with(make_plugin("versioned", version="4.5.6"))
     assert registry.versions["versioned"] == "4.5.6"
     assert registry.versions["toy"] == importlib.metadata.version("orbdiff")
-    expected = ["core", "diffusion", "ferromagnet", "papaconstantopoulos", "toy", "versioned"]
+    expected = ["core", "diffusion", "ferromagnet", "papaconstantopoulos", "toy", "versioned",
+                "wannier90"]
     assert registry.plugin_names() == expected
 
 
 def test_plugin_names_leave_out_disabled_plugins():
     registry = Registry(plugin_manager(autoload=False, disable=("toy",)))
-    assert registry.plugin_names() == ["core", "diffusion", "ferromagnet", "papaconstantopoulos"]
+    assert registry.plugin_names() == ["core", "diffusion", "ferromagnet", "papaconstantopoulos",
+                                       "wannier90"]
 
 
 # --- rejection of bad registrations ----------------------------------------------------------

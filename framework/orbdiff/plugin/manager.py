@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "orbdiff_plugins.papaconstantopoulos.plugin:papaconstantopoulos",
     "orbdiff_plugins.ferromagnet.plugin:ferromagnet",
     "orbdiff_plugins.hall.plugin:hall",
+    "orbdiff_plugins.wannier90.plugin:wannier90",
 )
 
 ENTRY_POINT_GROUP = "orbdiff"

@@ -19,9 +19,10 @@ from orbdiff.cliutils import (
     reports_errors,
     write_json,
 )
+from orbdiff.observables import FermiLevel, fermi_level
 from orbdiff.observables.convergence import ConvergenceWarning, check_convergence_options
 
-from .materials import material_diffusivity
+from .materials import material_diffusivity, relative_to_fermi_level
 from .result import DIFFUSIVITY_UNITS
 from .table import format_table
 
@@ -31,6 +32,15 @@ _MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
 @click.command()
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Ta.")
+@click.option("--wannier", default=None, metavar="SEEDNAME",
+              help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat).")
+@click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
+              default="interleaved", show_default=True,
+              help="Wannier90 spinor files: up/down per orbital, or all up then all down.")
+@click.option("--fermi-energy", type=float, default=None,
+              help="Wannier90: E_F (eV) the energies are measured from (0: absolute).")
+@click.option("--electrons", type=float, default=None,
+              help="Wannier90: electrons per cell; E_F from the bands.")
 @click.option("--soc-scale", type=float, default=None,
               help="Materials: fraction of the set's spin-orbit constant (default 1).")
 @click.option("--shells", type=int, default=None, help="Materials: neighbour shells (default all).")
@@ -60,15 +70,18 @@ _MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors
-def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, grid, tolerance,
-                max_grid, no_error_estimate, units, energies, params, plot_path, output_format,
-                output):
+def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, electrons,
+                soc_scale, shells, absolute, xi, gamma, grid, tolerance, max_grid,
+                no_error_estimate, units, energies, params, plot_path, output_format, output):
     """Charge, spin and orbital diffusivity tensors vs energy, with k-sampling errors.
 
     Give either --model (energies on the model's own scale) or --material (energies
-    relative to the Fermi level from the valence electron count, unless --absolute).
+    relative to the Fermi level from the valence electron count, unless --absolute),
+    or --wannier SEEDNAME with --fermi-energy E or --electrons N.
     """
-    _check_source(model_name, material, soc_scale, shells, absolute, params)
+    _check_source(model_name, material, wannier, soc_scale, shells, absolute, params)
+    if wannier is not None:
+        model_name, params = "wannier90", _wannier_params(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -89,7 +102,11 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
         else:
             model = load_model(model_name, registry=registry,
                                **_model_parameters(registry, model_name, params, xi))
-            result = compute("diffusivity", model, energies=energy_values, **settings)
+            level = _wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
+            shift = level.energy if level else 0.0
+            result = compute("diffusivity", model, energies=energy_values + shift, **settings)
+            if level:
+                result = relative_to_fermi_level(result, level)
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             click.echo(f"Warning: {warning.message}", err=True)
@@ -97,15 +114,17 @@ def diffusivity(model_name, material, soc_scale, shells, absolute, xi, gamma, gr
     _write(result, model_name or material, gamma, plot_path, output_format, output)
 
 
-def _check_source(model_name, material, soc_scale, shells, absolute, params) -> None:
-    if (model_name is None) == (material is None):
-        raise OrbdiffClickError("give exactly one of --model NAME or --material NAME")
-    if model_name is not None:
+def _check_source(model_name, material, wannier, soc_scale, shells, absolute, params) -> None:
+    if [model_name, material, wannier].count(None) != 2:
+        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
+                                "--wannier SEEDNAME")
+    if material is None:
         given = [name for name, value in zip(_MATERIAL_ONLY, (soc_scale, shells, absolute or None),
                                              strict=True) if value is not None]
         if given:
-            raise OrbdiffClickError(f"{given[0]}: applies to --material; with --model give "
-                                    f"model parameters with --param NAME=VALUE or --xi")
+            raise OrbdiffClickError(f"{given[0]}: applies to --material; with --model or "
+                                    f"--wannier give model parameters with --param "
+                                    f"NAME=VALUE or --xi")
     elif params:
         raise OrbdiffClickError("--param: applies to --model; materials take --soc-scale, "
                                 "--shells and --xi")
@@ -146,3 +165,20 @@ def _write(result, name, gamma, plot_path, output_format, output) -> None:
         write_json(result.as_dict())
     else:
         click.echo(format_table(result))
+
+
+def _wannier_params(seedname, spinor_ordering, params):
+    """--wannier goes through the registry's ``wannier90`` model like any --model."""
+    return (f"seedname={seedname}", f"spinor_ordering={spinor_ordering}", *params)
+
+
+def _wannier_fermi_level(model, fermi_energy, electrons) -> FermiLevel | None:
+    """E_F given (None for 0: absolute energies) or found from the electron count."""
+    if (fermi_energy is None) == (electrons is None):
+        raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
+                                "absolute energies) or --electrons N")
+    if electrons is not None:
+        return fermi_level(model, finite_option("--electrons", electrons, minimum=0.0,
+                                                strict=True))
+    finite_option("--fermi-energy", fermi_energy)
+    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None
