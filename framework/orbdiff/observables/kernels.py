@@ -17,7 +17,7 @@ __all__ = ["FEW_ENERGIES", "density_of_states", "green_traces", "kubo_traces",
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
 #: energy-innermost compiled kernel (the crossover measured in benchmarks/run.py, case K).
-FEW_ENERGIES = 6
+FEW_ENERGIES = 12
 
 
 def green_traces(
