@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from orbdiff.api import compute
 from orbdiff.errors import InputError, invalid
@@ -133,6 +132,8 @@ def precession_sweep(
     done = _read_store(store)
     results = {}
     cases = [(j, t) for j in exchanges for t in angles]
+    from tqdm.auto import tqdm  # here: tqdm.auto imports asyncio, slow at start-up
+
     for j, theta in tqdm(cases, disable=None if progress is None else not progress,
                          desc="magnetization", unit="case"):
         key = _case_key(j, theta, phi, signature)
