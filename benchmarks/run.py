@@ -7,6 +7,13 @@ Cases (issue 4):
       ``benchmarks/reference.py`` (component by component, and batched) in the same
       process: speed ratios and max deviation
   S   scaling: the engine's cost versus k-points and number of energies
+  K   the two trace kernels per k-point versus the number of energies (FEW_ENERGIES)
+  E1  Ta 50³ at E_F only: k-space part against the batched direct reference per
+      full-grid k-point, and the fixed costs (imports, model, Fermi level, wedge)
+  CLI the whole ``orbdiff diffusivity --material Ta ... --grid 50 --energies 0`` command
+  E100 Ta 100³ at E_F only
+  M50, M100, M200, M400  peak resident memory of a Ta run at E_F (own process each)
+  SCREEN the README screen (18 materials × 11 SOC scales, grid 30, E_F), in-process
 
 Every figure is also given relative to a calibration run in the same process (a
 fixed complex matrix-product workload), so numbers from different machines compare.
@@ -31,8 +38,17 @@ import numpy as np
 from reference import direct_diffusivities, direct_diffusivities_vectorized
 
 import orbdiff
+from orbdiff.observables import BandData, sampling
+from orbdiff.observables.compiled import im_green_traces
+from orbdiff.observables.fermi import fermi_level
+from orbdiff.observables.products import im_green_traces_products
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
+from orbdiff_plugins.diffusion.materials import material_diffusivity
+from orbdiff_plugins.diffusion.tensor import angular_momentum_operators
+
+CLI = ["diffusivity", "--material", "Ta", "--shells", "2", "--soc-scale", "1", "--gamma",
+       "0.1", "--grid", "50", "--energies", "0"]
 
 GAMMA = 0.1
 
@@ -131,9 +147,129 @@ def scaling_case(unit: float) -> list[dict]:
     return rows
 
 
+def kernel_case(unit: float) -> list[dict]:
+    """Both trace kernels on the same 256 Ta wedge points, one thread, by energy count."""
+    model, centre = models()["Ta"]
+    points = sampling(model, KGrid(model.crystal, 50)).points[:256]
+    bands = BandData.from_model(model, points, angular_momentum_operators(model))
+    args = (bands.energies, bands.velocities, bands.operators, bands.operators, bands.weights)
+    rows = []
+    for n_energies in (1, 2, 4, 6, 8, 12, 16, 32):
+        energies = centre + np.linspace(-0.5, 0.5, n_energies)
+        row = {"case": "K", "model": "Ta", "k_points": len(points), "energies": n_energies}
+        for name, kernel in (("products", im_green_traces_products),
+                             ("compiled", im_green_traces)):
+            kernel(*(a[:2] for a in args), energies, GAMMA)  # compile / warm
+            seconds, _, _ = measure(lambda k=kernel, e=energies: k(*args, e, GAMMA), 3)
+            row[f"{name}_us_per_k"] = 1e6 * seconds / len(points)
+        rows.append(row)
+    return rows
+
+
+def fixed_costs() -> dict:
+    """Seconds of each fixed part of a Ta run at E_F (same process, after warm-up)."""
+    import_s = statistics.median(_seconds([sys.executable, "-c", "import orbdiff.cli"])
+                                 for _ in range(3))
+    start = time.perf_counter()
+    model = orbdiff.load_material("Ta", shells=2)
+    model_s = time.perf_counter() - start
+    start = time.perf_counter()
+    level = fermi_level(model, 5.0)
+    fermi_s = time.perf_counter() - start
+    start = time.perf_counter()
+    n_wedge = len(sampling(model, KGrid(model.crystal, 50)).points)
+    wedge_s = time.perf_counter() - start
+    return {"import_seconds": import_s, "model_seconds": model_s, "fermi_seconds": fermi_s,
+            "wedge_seconds": wedge_s, "wedge_points": n_wedge, "fermi_level": level.energy}
+
+
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
+    """k-space part of a Ta run at E_F only, against the batched direct reference."""
+    model, _ = models()["Ta"]
+    warm_up(model)
+    energy = np.array([fermi_level(model, 5.0).energy])
+    kgrid = KGrid(model.crystal, grid)
+    seconds, peak, _ = measure(lambda: compute_diffusion(model, kgrid, energy, GAMMA), repeat)
+    row = {"case": f"E{grid}", "model": "Ta", "grid": grid, "energies": 1, "seconds": seconds,
+           "calibration_units": seconds / unit, "peak_MiB": peak,
+           "us_per_full_grid_k": 1e6 * seconds / kgrid.n_points}
+    if grid == 50:
+        sample = kgrid.cartesian[np.random.default_rng(0).choice(kgrid.n_points, 64)]
+        reference, _, _ = measure(
+            lambda: direct_diffusivities_vectorized(model, sample, energy, GAMMA), 1)
+        row |= {"reference_us_per_k": 1e6 * reference / len(sample),
+                "speedup_per_full_grid_k": reference / len(sample) / (seconds / kgrid.n_points)}
+        row |= fixed_costs()
+    return row
+
+
+def command_case(repeat: int, unit: float) -> dict:
+    """Wall time of the whole command, in a fresh process each time."""
+    orbdiff_command = str(Path(sys.executable).with_name("orbdiff"))
+    _seconds([orbdiff_command, *CLI])  # numba caches and page cache warm
+    seconds = statistics.median(_seconds([orbdiff_command, *CLI]) for _ in range(repeat))
+    return {"case": "CLI", "command": "orbdiff " + " ".join(CLI), "seconds": seconds,
+            "calibration_units": seconds / unit}
+
+
+def memory_case(grid: int, unit: float) -> dict:
+    """Peak resident memory of a whole Ta run at one energy (this process only runs it)."""
+    model, centre = models()["Ta"]
+    kgrid = KGrid(model.crystal, grid)
+    seconds, peak, _ = measure(lambda: compute_diffusion(model, kgrid, np.array([centre]),
+                                                         GAMMA), 1)
+    return {"case": f"M{grid}", "model": "Ta", "grid": grid, "energies": 1, "seconds": seconds,
+            "peak_MiB": peak, "calibration_units": seconds / unit}
+
+
+def screen_case(unit: float, materials: str | None = None) -> dict:
+    """The README screen in one process: every material × 11 SOC scales at E_F, grid 30."""
+    registry = orbdiff.Registry()
+    names = materials.split(",") if materials else sorted(registry.parameter_sets.records)
+    scales = np.linspace(0, 1, 11)
+    start = time.perf_counter()
+    failed = 0
+    for name in names:
+        for scale in scales:
+            try:
+                material_diffusivity(name, [0.0], grid=30, gamma=GAMMA, soc_scale=scale,
+                                     registry=registry)
+            except orbdiff.OrbdiffError:  # e.g. SOC asked of a set without ξ
+                failed += 1
+    seconds = time.perf_counter() - start
+    cases = len(names) * len(scales)
+    return {"case": "SCREEN", "materials": len(names), "soc_scales": len(scales), "grid": 30,
+            "cases": cases, "failed": failed, "seconds": seconds,
+            "seconds_per_case": seconds / cases, "calibration_units": seconds / unit}
+
+
+def run_case(case: str, repeat: int, unit: float) -> list[dict]:
+    if case in ("B1", "B2"):
+        return [full_case(case, repeat, unit)]
+    if case == "B3":
+        return reference_case(repeat, unit)
+    if case == "K":
+        return kernel_case(unit)
+    if case in ("E1", "E100"):
+        return [fermi_only_case(50 if case == "E1" else 100, repeat, unit)]
+    if case == "CLI":
+        return [command_case(repeat, unit)]
+    if case.startswith("M"):
+        return [memory_case(int(case[1:]), unit)]
+    if case == "SCREEN":
+        return [screen_case(unit)]
+    return scaling_case(unit)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default="B1,B2,B3,S")
+    parser.add_argument("--cases", default="K,E1,CLI,B1,B2,E100,M50,M100,M200,M400,SCREEN,S")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -158,12 +294,7 @@ def main() -> None:
     print(json.dumps(machine))
     rows = []
     for case in args.cases.split(","):
-        if case in ("B1", "B2"):
-            new = [full_case(case, args.repeat, unit)]
-        elif case == "B3":
-            new = reference_case(args.repeat, unit)
-        else:
-            new = scaling_case(unit)
+        new = run_case(case, args.repeat, unit)
         for row in new:
             print(json.dumps({k: float(f"{v:.6g}") if isinstance(v, float) else v
                               for k, v in row.items()}), flush=True)

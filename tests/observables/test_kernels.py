@@ -40,3 +40,19 @@ def test_kernel_equals_the_literal_sum(kernel):
     expected = _literal(eps, v, s, o, w, energies, 0.2)
     got = kernel(eps, v, s, o, w, energies, 0.2)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12 * np.abs(expected).max())
+
+
+def test_charge_traces_equal_the_unit_source_and_current():
+    from orbdiff.observables import BandData, charge_traces
+
+    rng = np.random.default_rng(4)
+    n_k, n = 4, 6
+    eps = np.sort(rng.normal(size=(n_k, n)), axis=1)
+    v = _hermitian(rng, n_k, 3, n, n)
+    w = np.array([1.0, 2.0, 6.0, 8.0])
+    bands = BandData(eps, v, np.zeros((n_k, 0, n, n)), w)
+    energies = np.array([-0.2, 0.4])
+    unit = np.broadcast_to(np.eye(n, dtype=complex), (n_k, 1, n, n))
+    expected = _literal(eps, v, unit, unit, w, energies, 0.3)[:, 0, :, 0, :]
+    got = charge_traces(bands, energies, 0.3)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12 * np.abs(expected).max())

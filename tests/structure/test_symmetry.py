@@ -80,3 +80,21 @@ def test_symmetry_breaking_onsite_term_reduces_the_group(registry):
     np.testing.assert_allclose(wedge["tensor"], full["tensor"],
                                atol=1e-10 * np.abs(full["tensor"]).max())
     assert len(sampling(distorted, grid).points) > len(sampling(model, grid).points)
+
+
+@pytest.mark.parametrize(("lattice", "n"), [("bcc", 7), ("fcc", 6)])
+def test_star_mapping_sends_each_point_into_its_star(lattice, n):
+    from orbdiff.structure.symmetry import wedge_with_mapping
+
+    crystal = getattr(Crystal, lattice)(3.3)
+    grid = KGrid(crystal, n)
+    group = crystal_point_group(crystal)
+    points, weights, star_of = wedge_with_mapping(grid, group)
+    np.testing.assert_array_equal(np.bincount(star_of, minlength=len(points)), weights)
+    # every grid point is R k of its representative k for some R of the group
+    fractional = grid.fractional
+    inverse = np.linalg.inv(crystal.reciprocal_cell)
+    for index in range(0, grid.n_points, 5):
+        images = (group.rotations @ points[star_of[index]]) @ inverse
+        difference = images - fractional[index]
+        assert np.any(np.all(np.abs(difference - np.round(difference)) < 1e-8, axis=1))

@@ -3,6 +3,7 @@
 from .bands import BandData, to_band_basis
 from .engine import KSampling, default_chunk_size, integrate, sampling
 from .kernels import (
+    charge_traces,
     density_of_states,
     green_traces,
     kubo_traces,
@@ -18,6 +19,7 @@ __all__ = [
     "BandData",
     "KSampling",
     "angular_current_representation",
+    "charge_traces",
     "default_chunk_size",
     "density_of_states",
     "green_traces",

@@ -18,6 +18,7 @@ from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
 from ..structure.symmetry import WEDGE_CHUNK, PointGroup, wedge_blocks
 from .bands import BandData
+from .blas import single_threaded_blas
 
 __all__ = ["KSampling", "default_chunk_size", "default_workers", "integrate", "sampling"]
 
@@ -187,7 +188,7 @@ def integrate(
     bar = tqdm(total=ksampling.total_weight, disable=None if progress is None else not progress,
                desc="k-points", unit="k", unit_scale=True, leave=False)
     threads = max(1, workers or default_workers())
-    with bar, ThreadPoolExecutor(threads) as pool:
+    with bar, single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
         blocks = ksampling.blocks(chunk_size)
         for sums, weight in _ordered_map(pool, block_sums, blocks, 2 * threads):
             for name, value in sums.items():

@@ -12,12 +12,12 @@ import numpy as np
 from .bands import BandData
 from .products import im_green_traces_products
 
-__all__ = ["FEW_ENERGIES", "density_of_states", "green_traces", "kubo_traces",
-           "spectral_diagonal"]
+__all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "green_traces",
+           "kubo_traces", "spectral_diagonal"]
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
 #: energy-innermost compiled kernel (the crossover measured in benchmarks/run.py, case K).
-FEW_ENERGIES = 6
+FEW_ENERGIES = 12
 
 
 def green_traces(
@@ -57,6 +57,25 @@ def green_traces(
         from .compiled import im_green_traces as kernel  # imports numba only when needed
     return kernel(bands.energies, bands.velocities, sources, currents, bands.weights,
                   energies, gamma)
+
+
+def charge_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
+    """Weighted sum over k of ``Im Tr[ħv_j G^R G^A ħv_i G^A]``, shape (n_E, 3 (i), 3 (j)).
+
+    :func:`green_traces` with unit source and current, in O(N²) per k-point and energy:
+    ``Im Σ_{n,p} v_j[p, n] v_i[n, p] |g_n|² g^A_p`` (for many energies the compiled
+    kernel, which shares the energy loop). In Å²/eV.
+    """
+    v = bands.velocities
+    n_k, n = bands.energies.shape
+    if len(energies) > FEW_ENERGIES:
+        unit = np.broadcast_to(np.eye(n, dtype=complex), (n_k, 1, n, n))
+        return green_traces(bands, energies, gamma, unit, unit)[:, 0, :, 0, :]
+    pair = v[:, :, None] * np.swapaxes(v, -1, -2)[:, None, :]  # v_i[n, p] v_j[p, n]
+    g_a = 1.0 / (energies[None, None, :] - bands.energies[:, :, None] - 1j * gamma)  # (k,N,E)
+    partial = (pair.reshape(n_k, 9 * n, n) @ g_a).reshape(n_k, 9, n, -1)  # Σ_p pair g^A_p
+    weighted = (np.abs(g_a) ** 2) * bands.weights[:, None, None]
+    return (partial.imag * weighted[:, None]).sum(axis=(0, 2)).T.reshape(-1, 3, 3)
 
 
 def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:

@@ -23,11 +23,10 @@ GiB = 2**30
 #: Resident memory of a process that has imported orbdiff and its plugins, bytes.
 START_UP_BYTES = 300 * 2**20
 
-#: Seconds per k-point for N = 18 states on one core of the reference machine
-#: (docs/performance.md, case K): once per k-point, and per energy for the
+#: Seconds per k-point for N = 18 states on one idle core of the reference machine
+#: (docs/performance.md, cases K and S), as (once per k-point, per energy) for the
 #: per-energy products (few energies) and the energy-innermost kernel (many).
-SECONDS_PER_K = 2.5e-4
-SECONDS_PER_K_AND_ENERGY = {"products": 8e-5, "compiled": 2.5e-5}
+SECONDS_PER_K = {"products": (1.7e-4, 3e-5), "compiled": (3.5e-4, 1.5e-5)}
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,8 @@ def estimate_run(n_states: int, grid: KGrid, n_energies: int, group_order: int =
     results = 8 * n_energies * (n_components**2 + 9 + 9 + 1) * (3 + group_order)
     memory = START_UP_BYTES + workers * block + results
     path = "products" if n_energies <= FEW_ENERGIES else "compiled"
-    per_k = (SECONDS_PER_K + n_energies * SECONDS_PER_K_AND_ENERGY[path]) * (n_states / 18) ** 3
+    once, per_energy = SECONDS_PER_K[path]
+    per_k = (once + n_energies * per_energy) * (n_states / 18) ** 3
     run = f"grid {'x'.join(map(str, grid.size))}, {n_energies} energies"
     return RunEstimate(k_points, k_points * per_k / workers, int(memory), run)
 

@@ -12,6 +12,7 @@ from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
     BandData,
     angular_current_representation,
+    charge_traces,
     default_chunk_size,
     density_of_states,
     green_traces,
@@ -80,12 +81,10 @@ def compute_diffusion(
     """
     energies = np.asarray(energies, dtype=float)
     n = model.n_states
-    identity = np.eye(n, dtype=complex)[None]
 
     def accumulate(bands: BandData) -> dict[str, np.ndarray]:
-        unit = np.broadcast_to(identity, (len(bands.energies), 1, n, n))
         return {
-            "charge": green_traces(bands, energies, gamma, unit, unit)[:, 0, :, 0, :],
+            "charge": charge_traces(bands, energies, gamma),
             "tensor": green_traces(bands, energies, gamma, bands.operators, bands.operators),
             "kubo": kubo_traces(bands, energies, gamma),
             "dos": density_of_states(bands, energies, gamma),
