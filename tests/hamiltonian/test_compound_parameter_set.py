@@ -127,3 +127,9 @@ def test_structure_with_foreign_or_misplaced_atoms_is_refused():
     wrong = orbdiff.Crystal(crystal.cell, crystal.positions, ("Cs", "Cs"))
     with pytest.raises(InputError, match="neighbours of a Cs atom"):
         cscl().build_model(wrong, xi=0)
+
+
+def test_compound_passes_the_plugin_contract_checks():
+    from orbdiff.testing import check_parameter_set
+
+    check_parameter_set(cscl(), "CsCl-test")
