@@ -133,3 +133,20 @@ def test_compound_passes_the_plugin_contract_checks():
     from orbdiff.testing import check_parameter_set
 
     check_parameter_set(cscl(), "CsCl-test")
+
+
+def test_onsite_matrix_is_added_per_atom_and_spin_independent():
+    crystal = cscl().prototype()
+    orbitals = orbdiff.basis.OrbitalSet(("s", "p"))
+    builder = orbdiff.ModelBuilder(crystal, orbitals)
+    coupling = np.zeros((4, 4))
+    coupling[1, 2] = coupling[2, 1] = 0.3  # ⟨p_x|H|p_y⟩ on atom 1 only
+    builder.add_onsite_matrix(1, coupling)
+    onsite = builder.finalized().onsite
+    np.testing.assert_allclose(onsite[::2, ::2][4:, 4:], coupling)  # spin up
+    np.testing.assert_allclose(onsite[1::2, 1::2][4:, 4:], coupling)  # spin down
+    assert not onsite[:8, :8].any() and not onsite[::2, 1::2].any()
+    with pytest.raises(InputError, match="Hermitian"):
+        builder.add_onsite_matrix(0, np.triu(np.ones((4, 4))))
+    with pytest.raises(InputError, match=r"\(4, 4\)"):
+        builder.add_onsite_matrix(0, np.eye(3))
