@@ -14,6 +14,7 @@ Each check raises ``AssertionError`` naming the record and what is wrong.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -73,7 +74,8 @@ def check_parameter_set(parameter_set: ParameterSet, label: str = "parameter set
     assert isinstance(parameter_set, ParameterSet), f"{label}: not a ParameterSet"
     numbers = [parameter_set.lattice_constant, parameter_set.valence_electrons,
                *parameter_set.onsite.values(),
-               *(v for shell in parameter_set.shells for v in shell.values())]
+               *(v for shell in parameter_set.shells for value in shell.values()
+                 for v in (value.values() if isinstance(value, Mapping) else [value]))]
     assert all(math.isfinite(x) for x in numbers), f"{label}: non-finite numbers"
     assert parameter_set.lattice_constant > 0, f"{label}: lattice constant must be > 0"
     assert 0 < parameter_set.valence_electrons < 18, f"{label}: valence must be in (0, 18)"

@@ -127,3 +127,51 @@ def test_structure_with_foreign_or_misplaced_atoms_is_refused():
     wrong = orbdiff.Crystal(crystal.cell, crystal.positions, ("Cs", "Cs"))
     with pytest.raises(InputError, match="neighbours of a Cs atom"):
         cscl().build_model(wrong, xi=0)
+
+
+def test_compound_passes_the_plugin_contract_checks():
+    from orbdiff.testing import check_parameter_set
+
+    check_parameter_set(cscl(), "CsCl-test")
+
+
+def test_onsite_matrix_is_added_per_atom_and_spin_independent():
+    crystal = cscl().prototype()
+    orbitals = orbdiff.basis.OrbitalSet(("s", "p"))
+    builder = orbdiff.ModelBuilder(crystal, orbitals)
+    coupling = np.zeros((4, 4))
+    coupling[1, 2] = coupling[2, 1] = 0.3  # ⟨p_x|H|p_y⟩ on atom 1 only
+    builder.add_onsite_matrix(1, coupling)
+    onsite = builder.finalized().onsite
+    np.testing.assert_allclose(onsite[::2, ::2][4:, 4:], coupling)  # spin up
+    np.testing.assert_allclose(onsite[1::2, 1::2][4:, 4:], coupling)  # spin down
+    assert not onsite[:8, :8].any() and not onsite[::2, 1::2].any()
+    with pytest.raises(InputError, match="Hermitian"):
+        builder.add_onsite_matrix(0, np.triu(np.ones((4, 4))))
+    with pytest.raises(InputError, match=r"\(4, 4\)"):
+        builder.add_onsite_matrix(0, np.eye(3))
+
+
+def test_spd_compound_is_hermitian_and_cubic_with_distinct_ab_and_ba_integrals():
+    """All ten integrals, different for (A, B) and (B, A) where l differs: the model must be
+    Hermitian (checked when finalized) and its energies must have the 48 operations of m3m."""
+    rng = np.random.default_rng(11)
+    names = ("sss", "sps", "pps", "ppp", "sds", "pds", "pdp", "dds", "ddp", "ddd")
+    ab = dict(zip(names, rng.normal(scale=0.3, size=10), strict=True))
+    ba = {**dict(zip(names, rng.normal(scale=0.3, size=10), strict=True)),
+          **{n: ab[n] for n in ("sss", "pps", "ppp", "dds", "ddp", "ddd")}}
+    same = {pair: dict(zip(names, rng.normal(scale=0.1, size=10), strict=True))
+            for pair in ("Cs-Cs", "Cl-Cl")}
+    levels = {"es": 1.0, "ep": 3.0, "et2g": -0.5, "eeg": -0.3}
+    ps = cscl(species=[Species("Cs", 1, levels), Species("Cl", 7, {**levels, "es": -2.0})],
+              shells=[{"Cs-Cl": ab, "Cl-Cs": ba}, same])
+    model = ps.build_model(soc_scale=0)
+    k = rng.normal(size=(3, 3))
+    reference = np.linalg.eigvalsh(model.hamiltonian(k))
+    signs = np.array(np.meshgrid(*[[1, -1]] * 3)).T.reshape(-1, 3)
+    permutations = [np.eye(3)[list(p)] for p in
+                    ((0, 1, 2), (1, 2, 0), (2, 0, 1), (1, 0, 2), (0, 2, 1), (2, 1, 0))]
+    for p in permutations:
+        for s in signs:
+            rotated = np.linalg.eigvalsh(model.hamiltonian(k @ (np.diag(s) @ p).T))
+            np.testing.assert_allclose(rotated, reference, atol=1e-10)

@@ -64,8 +64,8 @@ def check_levels(field: str, levels: Any) -> dict[str, float]:
 
 
 def check_orbital_levels(field: str, orbital_levels: Any, shells: Iterable[str],
-                         levels: Mapping[str, float]) -> dict[str, str]:
-    """Every orbital of ``shells`` takes one of ``levels``."""
+                         levels: Mapping[str, float], levels_field: str) -> dict[str, str]:
+    """Every orbital of ``shells`` takes one of ``levels`` (named ``levels_field``)."""
     if not isinstance(orbital_levels, Mapping):
         raise invalid(field, orbital_levels, "a mapping of orbital name to level name")
     orbitals = [name for shell in shells for name in SHELL_ORBITALS[shell]]
@@ -73,8 +73,8 @@ def check_orbital_levels(field: str, orbital_levels: Any, shells: Iterable[str],
         if orbital not in orbital_levels:
             raise invalid(f"{field}.{orbital}", "missing", f"one of the levels {sorted(levels)}")
         if orbital_levels[orbital] not in levels:
-            raise invalid(f"{field}.{orbital}", orbital_levels[orbital],
-                          f"one of the levels {sorted(levels)}")
+            raise invalid(f"{levels_field}.{orbital_levels[orbital]}", "missing",
+                          f"a finite number (eV), the level of {orbital}")
     extra = sorted(set(orbital_levels) - set(orbitals))
     if extra:
         raise invalid(field, extra, f"only the orbitals {', '.join(orbitals)}")

@@ -161,7 +161,7 @@ class ParameterSet:
     orbital_levels: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
-        from .parameter_validation import validated_fields
+        from .parameter_validation import validated_fields  # imports this module
 
         for key, value in validated_fields(self).items():
             object.__setattr__(self, key, value)
@@ -210,7 +210,7 @@ class ParameterSet:
         rescale : bool
             Accept a lattice constant other than the set's (the integrals are kept).
         """
-        from .parameter_model import assemble_model
+        from .parameter_model import assemble_model  # imports this module
 
         crystal = self.prototype() if structure is None else as_crystal(structure)
         n_shells = len(self.shells) if shells is None else _shell_count(shells, len(self.shells))

@@ -100,7 +100,7 @@ def _checked_species(species: Species, prefix: str) -> Species:
     if default is None:
         default = {o: level for o, level in CUBIC_LEVELS.items() if o in orbitals.names}
     orbital_levels = checks.check_orbital_levels(f"{prefix}orbital_levels", default,
-                                                 orbitals.shells, levels)
+                                                 orbitals.shells, levels, f"{prefix}onsite")
     valence = checks.check_number(f"{prefix}valence_electrons", species.valence_electrons,
                                   minimum=0, positive=True, maximum=2 * orbitals.n_orbitals)
     xi = None if species.xi is None else checks.check_number(f"{prefix}xi", species.xi, "eV",

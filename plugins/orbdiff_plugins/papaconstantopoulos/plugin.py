@@ -18,7 +18,7 @@ def orbdiff_register_parameter_sets():
             name=path.stem,
             factory=functools.cache(functools.partial(load_parameter_set, path)),
             summary=f"two-centre s-p-d set, {path.name}",
-            element=path.stem,
+            element=path.stem.split("-")[0],  # Co-hcp is a set of Co
             source=CITATION,
         )
         for path in parameter_files()

@@ -115,3 +115,35 @@ def test_v1_fields_in_a_v2_file_are_refused(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(pf.InputError, match="field element: unknown field 'element'"):
         pf.load_parameter_set(path)
+
+
+def _broken(change) -> dict:
+    data = json.loads((REPO / "materials_db" / "Ti.json").read_text())
+    change(data)
+    return data
+
+
+MALFORMED_V2 = [
+    (lambda d: d.pop("species"), "field species: missing"),
+    (lambda d: d["lattice"].update(cell=[[1, 0, 0], [0, 1, 0]]), "field lattice.cell: got a list"),
+    (lambda d: d["lattice"]["a"].update(value="2.95 Å"), 'field lattice.a.value: got "2.95 Å"'),
+    (lambda d: d["basis"][0].update(species="Zr"), "basis[0].species: got 'Zr'"),
+    (lambda d: d["basis"][0]["couplings"][0].update(level="pd9"), "couplings[0]: got 'pd9'"),
+    (lambda d: d["species"]["Ti"]["orbital_levels"].pop("dxy"),
+     "species[Ti].orbital_levels.dxy: got 'missing'"),
+    (lambda d: d["shells"][0]["integrals"]["Ti-Ti"].pop("pds"),
+     "shells[0].integrals.pds: got 'missing'"),
+    (lambda d: d["shells"][0]["integrals"].update({"Ti-Zr": {}}), "shells[0]: got ['Ti-Zr']"),
+    (lambda d: d["convention_status"][0].update(status="guessed"),
+     "field convention_status[0].status: got \"guessed\""),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), MALFORMED_V2, ids=[m for _, m in MALFORMED_V2])
+def test_malformed_v2_file_names_file_and_field(change, message, tmp_path):
+    path = tmp_path / "Bad.json"
+    path.write_text(json.dumps(_broken(change)))
+    with pytest.raises(pf.InputError) as info:
+        pf.load_parameter_set(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
