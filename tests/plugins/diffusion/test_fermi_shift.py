@@ -62,3 +62,11 @@ def test_cli_material_energies_are_relative_and_absolute_is_raw(vanadium, regist
     direct = orbdiff.compute("diffusivity", model, energies=[8.1, 8.6], registry=registry,
                              grid=5, gamma=0.2, error_estimate=False)
     np.testing.assert_allclose(raw["charge"], direct.charge, rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_unconverged_components_are_named_at_energies_from_the_fermi_level(registry):
+    with pytest.warns(UserWarning, match=r"at E = 0\.3 eV"):
+        result = material_diffusivity("V", [0.3], registry=registry, grid=4, gamma=0.2,
+                                      shells=2, converge=0.01, max_grid=5)
+    assert all(label.endswith("at E = 0.3 eV") for label in result.inputs["unconverged"])
