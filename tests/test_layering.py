@@ -12,19 +12,31 @@ LAYERS = ["structure", "basis", "hamiltonian", "disorder", "observables"]
 
 
 def _imports(path: Path) -> set[str]:
-    """Absolute names of the modules imported by ``path`` (relative imports resolved)."""
+    """Absolute names imported by ``path``: modules and ``module.name`` for from-imports."""
     package = path.relative_to(path.parents[len(path.relative_to(ROOT).parts) - 2]).parent.parts
+    return _imported_names(path.read_text(), package)
+
+
+def _imported_names(source: str, package: tuple[str, ...]) -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - node.level + 1]
-                names.add(".".join([*base, node.module] if node.module else base))
+                module = ".".join([*base, node.module] if node.module else base)
             else:
-                names.add(node.module)
+                module = node.module
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
     return names
+
+
+def test_imported_names_are_seen_not_only_modules():
+    names = _imported_names("from .. import plugin\nfrom orbdiff import cli as c\n"
+                            "from .kernels import _private", ("orbdiff", "observables"))
+    assert {"orbdiff.plugin", "orbdiff.cli", "orbdiff.observables.kernels._private"} <= names
 
 
 def _sources(folder: Path):

@@ -13,16 +13,20 @@ Each check raises ``AssertionError`` naming the record and what is wrong.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 
 import numpy as np
 
 from .basis.orbitals import OrbitalSet
-from .hamiltonian import Model, ParameterSet
+from .disorder import ConstantBroadening
+from .hamiltonian import Model, ModelBuilder, ParameterSet, TightBindingModel
 from .hamiltonian.protocol import KNOWN_CAPABILITIES
+from .observables.convergence import EstimatedResult, with_error_estimate
 from .plugin.manager import plugin_manager
 from .plugin.registry import Registry
+from .structure import Crystal, KGrid, neighbour_shells
 
 __all__ = [
     "check_model",
@@ -32,6 +36,7 @@ __all__ = [
     "check_parameter_set",
     "check_plugin",
     "check_registered",
+    "tiny_model",
 ]
 
 def check_model(model: Model, label: str = "model") -> None:
@@ -94,14 +99,60 @@ def check_onsite_term(term, orbitals: OrbitalSet | None = None, label: str = "te
     assert np.allclose(matrix, matrix.conj().T), f"{label}: not Hermitian"
 
 
+def tiny_model() -> TightBindingModel:
+    """A single s band on a simple cubic lattice (a = 3 Å, t = 0.5 eV): 2 × 2 H(k)."""
+    crystal = Crystal(3.0 * np.eye(3), np.zeros((1, 3)), ("X",))
+    builder = ModelBuilder(crystal, OrbitalSet(("s",)))
+    builder.add_slater_koster(neighbour_shells(crystal, 1), [{"sss": -0.5}])
+    return builder.finalized(name="tiny-s-band")
+
+
+def _arrays(result) -> dict[str, np.ndarray]:
+    if isinstance(result, EstimatedResult):
+        return {name: np.asarray(getattr(result, name)) for name in result.error_fields}
+    return {"result": np.asarray(result)}
+
+
 def check_observable_record(record) -> None:
-    """The observable declares what it needs, its units, and can compute."""
+    """The observable declares what it needs and its units, and computes on a tiny model.
+
+    On a 3³ grid of a single s band at two energies, the result must be finite and
+    reproducible; a result following
+    :class:`~orbdiff.observables.convergence.EstimatedResult` must get ``*_error``
+    arrays of the same shapes from the two-grid estimate, and serialize with
+    ``as_dict`` if it has one.
+    """
+    label = f"observable {record.name!r}"
     instance = record.factory()
     unknown = set(getattr(instance, "requires", ())) - KNOWN_CAPABILITIES
-    assert not unknown, f"observable {record.name!r}: unknown capabilities {sorted(unknown)}"
+    assert not unknown, f"{label}: unknown capabilities {sorted(unknown)}"
     assert isinstance(getattr(instance, "units", None), str) and instance.units, (
-        f"observable {record.name!r}: declare units")
-    assert callable(getattr(instance, "compute", None)), f"observable {record.name!r}: no compute"
+        f"{label}: declare units")
+    assert callable(getattr(instance, "compute", None)), f"{label}: no compute"
+    model = tiny_model()
+    if set(instance.requires) - set(model.capabilities):
+        return  # needs more than a tight-binding model offers; nothing to compute here
+    energies = np.array([-0.5, 0.5])
+
+    def evaluate(size):
+        return instance.compute(model, KGrid(model.crystal, size), energies,
+                                ConstantBroadening(0.1))
+
+    try:
+        result = with_error_estimate(evaluate, 3)
+    except Exception as exc:
+        raise AssertionError(f"{label}: compute failed on a tiny model: {exc!r}") from exc
+    again = evaluate((3, 3, 3))
+    for name, values in _arrays(result).items():
+        assert np.all(np.isfinite(values)), f"{label}: non-finite {name}"
+        np.testing.assert_allclose(_arrays(again)[name], values, rtol=1e-12, atol=0,
+                                   err_msg=f"{label}: {name} not reproducible")
+        if isinstance(result, EstimatedResult):
+            error = getattr(result, f"{name}_error", None)
+            assert error is not None and np.shape(error) == values.shape, (
+                f"{label}: {name}_error missing or of another shape than {name}")
+    if callable(getattr(result, "as_dict", None)):
+        json.dumps(result.as_dict(), allow_nan=True)
 
 
 def check_registered(registry: Registry, plugin_name: str) -> list[str]:

@@ -93,3 +93,17 @@ def test_inequivalent_atoms_keep_exactly_td():
     assert len(group) == 24
     assert np.all(np.linalg.det(group.rotations) != 0)
     assert not any(np.allclose(r, -np.eye(3)) for r in group.rotations)  # no inversion
+
+
+def test_a_model_supplied_representation_is_used(toy):
+    calls = []
+
+    class OwnRepresentation(type(toy)):
+        def symmetry_representation(self, rotation, translation):
+            calls.append(rotation)
+            return np.eye(self.n_states)  # claims D(g) = 1: only g with H(gk) = H(k) survive
+
+    fields = {name: getattr(toy, name) for name in toy.__dataclass_fields__}
+    group = OwnRepresentation(**fields).point_group()
+    assert len(calls) == 48
+    assert len(group) < 48 and any(np.allclose(r, np.eye(3)) for r in group.rotations)

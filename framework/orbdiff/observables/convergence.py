@@ -40,6 +40,7 @@ __all__ = [
     "relative_errors",
     "two_grid_errors",
     "unconverged",
+    "unconverged_message",
     "with_error_estimate",
 ]
 
@@ -187,9 +188,14 @@ def check_convergence_options(converge_to: float | None, grid: int | tuple[int, 
         raise invalid("max_grid", max_grid, f"an integer ≥ the starting grid {start}")
 
 
-def _summary(labels: list[str], limit: int = 6) -> str:
+def unconverged_message(result: EstimatedResult, tolerance: float, limit: int = 6) -> str:
+    """The text of the :class:`ConvergenceWarning` for ``result`` (grid in its inputs)."""
+    labels = unconverged(result, tolerance)
     shown = ", ".join(labels[:limit])
-    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    grid = max(result.inputs.get("grid", [0]))
+    return (f"grid {grid} (max_grid) does not reach converge={tolerance}; "
+            f"unconverged: {shown}{more}")
 
 
 def converge(evaluate: Callable[[Grid], Any], start: int | tuple[int, ...], tolerance: float,
@@ -236,8 +242,6 @@ def converge(evaluate: Callable[[Grid], Any], start: int | tuple[int, ...], tole
         if not missing:
             return result.with_errors({}, {"converged": True})
         previous, previous_grid = current, grid
-    warnings.warn(ConvergenceWarning(
-        f"grid {max(grids[-1])} (max_grid) does not reach converge={tolerance}; "
-        f"unconverged: {_summary(missing)}"), stacklevel=2)
+    warnings.warn(ConvergenceWarning(unconverged_message(result, tolerance)), stacklevel=2)
     return result.with_errors({}, {"converged": False, "unconverged": missing[:50],
                                    "n_unconverged": len(missing)})

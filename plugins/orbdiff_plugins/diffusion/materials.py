@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
 
 from orbdiff.api import compute, load_material, load_parameter_set
 from orbdiff.observables import FermiLevel, fermi_level
+from orbdiff.observables.convergence import ConvergenceWarning, unconverged_message
 from orbdiff.plugin import Registry
 
 from .result import DiffusivityResult
@@ -58,6 +60,18 @@ def material_diffusivity(
                        registry=registry, **options)
     electrons = load_parameter_set(material, registry=registry).valence_electrons
     level = fermi_level(model, electrons * len(model.crystal.symbols))
-    result = compute("diffusivity", model, grid=grid, energies=energies + level.energy,
-                     gamma=gamma, registry=registry, **options)
-    return relative_to_fermi_level(result, level)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        result = compute("diffusivity", model, grid=grid, energies=energies + level.energy,
+                         gamma=gamma, registry=registry, **options)
+    result = relative_to_fermi_level(result, level)
+    for warning in caught:  # name the unconverged components at E − E_F
+        if not issubclass(warning.category, ConvergenceWarning):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+            continue
+        tolerance = result.inputs["converge"]
+        result = replace(result, inputs={**result.inputs,
+                                         "unconverged": result.unconverged(tolerance)[:50]})
+        warnings.warn(ConvergenceWarning(unconverged_message(result, tolerance)), stacklevel=2)
+    return result

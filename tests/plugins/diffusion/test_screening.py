@@ -169,3 +169,29 @@ def test_screen_query_and_plot_from_the_command_line(tmp_path):
     unknown = runner.invoke(cli, ["screen", "--materials", "Xx", "--db", str(db)],
                             obj={"plugin_manager": pm})
     assert unknown.exit_code == 2 and "unknown parameter set 'Xx'" in unknown.output
+
+
+def test_rows_store_the_grid_reached_and_the_largest_relative_error(registry, tmp_path):
+    plain, = expand_cases(["V"], [1.0], [0.2], 4, shells=2, registry=registry)
+    converging, = expand_cases(["V"], [1.0], [0.2], 4, shells=2, registry=registry,
+                               converge=0.5)
+    assert converging.identity != plain.identity
+    assert "converge" not in plain.key_value_pairs()  # identities of older rows unchanged
+    store = ResultsStore(tmp_path / "c.db")
+    run_screen([plain, converging], store)
+    rows = {row.identity: row for row in store.select()}
+    one, grown = rows[plain.identity], rows[converging.identity]
+    assert one.grid_reached == 4 and one.largest_relative_error > 0
+    assert grown.grid_reached >= 4 and grown.converge == 0.5
+    assert grown.converged == (grown.largest_relative_error <= 0.5)
+    assert grown.data["tensor_error"].shape == grown.data["tensor"].shape
+    assert grown.data["ill_conditioned_P_l"].shape == (1, 3, 3)
+
+
+@pytest.mark.parametrize("value", ["0", "1.0", "-0.1", "'x'"])
+def test_spec_rejects_a_bad_converge_tolerance(tmp_path, value):
+    path = tmp_path / "s.toml"
+    path.write_text(f'[screen]\nmaterials = ["V"]\nsoc_scale = [1.0]\ngamma = [0.1]\n'
+                    f'grid = 10\nconverge = {value}\n')
+    with pytest.raises(InputError, match="'converge'"):
+        read_spec(path)

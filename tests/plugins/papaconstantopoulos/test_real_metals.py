@@ -97,14 +97,12 @@ def test_ag_without_soc_and_with_explicit_xi(registry):
 
 
 def _at_fermi_level(name, registry, grid, energies=(0.0,), **options):
-    # coarse grids on purpose (qualitative statements): no k-error estimate, so ratios are
-    # masked only where their denominators vanish, not where the coarse grid is unresolved
     ps = orbdiff.load_parameter_set(name, registry=registry)
     model = ps.build_model(shells=2, **options)
     level = fermi_level(model, ps.valence_electrons, grids=(16, 24))
     return orbdiff.compute("diffusivity", model, grid=grid,
                            energies=np.asarray(energies) + level.energy, gamma=0.1,
-                           registry=registry, error_estimate=False)
+                           registry=registry, error_estimate=False)  # trends on coarse grids
 
 
 @pytest.mark.parametrize("name", ["V", "Ta"])

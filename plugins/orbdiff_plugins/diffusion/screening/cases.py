@@ -16,7 +16,10 @@ from orbdiff.plugin import Registry
 
 from ..materials import material_diffusivity
 
-__all__ = ["ScreeningCase", "expand_cases", "parameter_set_version", "run_case"]
+__all__ = ["MAX_GRID", "ScreeningCase", "expand_cases", "parameter_set_version", "run_case"]
+
+#: Largest grid a case with ``converge`` grows to (or its own grid, if larger).
+MAX_GRID = 120
 
 
 def _code_version() -> str:
@@ -43,11 +46,15 @@ class ScreeningCase:
     energies: tuple[float, ...] = (0.0,)
     parameter_set_version: str = ""
     code_version: str = field(default_factory=_code_version)
+    converge: float | None = None
 
     @property
     def identity(self) -> str:
         """SHA-256 of the inputs: a case with the same identity is never recomputed."""
-        text = json.dumps(asdict(self), sort_keys=True)
+        inputs = asdict(self)
+        if inputs["converge"] is None:  # cases stored before ``converge`` keep their identity
+            del inputs["converge"]
+        text = json.dumps(inputs, sort_keys=True)
         return "case-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def key_value_pairs(self) -> dict[str, Any]:
@@ -59,6 +66,8 @@ class ScreeningCase:
                  "code_version": self.code_version, "identity": self.identity}
         if self.xi is not None:
             pairs["xi"] = self.xi
+        if self.converge is not None:
+            pairs["converge"] = self.converge
         return pairs
 
 
@@ -72,12 +81,18 @@ def parameter_set_version(name: str, registry: Registry) -> str:
 
 
 def expand_cases(materials, soc_scales, gammas, grid, shells=None, energies=(0.0,),
-                 registry: Registry | None = None) -> list[ScreeningCase]:
-    """Every combination of materials × SOC scales × broadenings, in that order."""
+                 registry: Registry | None = None,
+                 converge: float | None = None) -> list[ScreeningCase]:
+    """Every combination of materials × SOC scales × broadenings, in that order.
+
+    With ``converge`` (relative tolerance), each case grows its grid from ``grid`` until
+    converged (see :func:`orbdiff.compute`).
+    """
     registry = registry or Registry()
     versions = {name: parameter_set_version(name, registry) for name in materials}
     return [ScreeningCase(material, float(scale), float(gamma), int(grid), shells,
-                          None, tuple(float(e) for e in energies), versions[material])
+                          None, tuple(float(e) for e in energies), versions[material],
+                          converge=None if converge is None else float(converge))
             for material, scale, gamma in product(materials, soc_scales, gammas)]
 
 
@@ -87,7 +102,8 @@ def run_case(case: ScreeningCase) -> dict[str, Any]:
     result = material_diffusivity(case.material, list(case.energies), grid=case.grid,
                                   gamma=case.gamma, shells=case.shells,
                                   soc_scale=case.soc_scale, xi=case.xi, registry=registry,
-                                  progress=False)
+                                  progress=False, converge=case.converge,
+                                  max_grid=max(MAX_GRID, case.grid))
     at = int(np.argmin(np.abs(result.energies)))  # the energy closest to E_F
     eta = result.swapping_efficiencies()
     scalars = {
@@ -102,7 +118,16 @@ def run_case(case: ScreeningCase) -> dict[str, Any]:
         "P_l": float(result.spin_to_orbit_polarization()[at, 0, 0]),
         "P_s": float(result.orbit_to_spin_polarization()[at, 0, 0]),
         **{f"eta_{key.replace('->', '')}": float(eta[key][at]) for key in eta},
+        # k-sampling: the grid reached (with converge) and the largest error / scale
+        "grid_reached": int(max(result.inputs["grid"])),
+        "largest_relative_error": float(result.largest_relative_error()),
     }
+    if case.converge is not None:
+        scalars["converged"] = bool(result.inputs.get("converged"))
     arrays = {name: np.asarray(getattr(result, name)) for name in
-              ("energies", "charge", "tensor", "kubo", "dos")}
+              ("energies", "charge", "tensor", "kubo", "dos", "charge_error", "tensor_error",
+               "kubo_error", "dos_error")}
+    masks = result.ill_conditioned()
+    arrays["ill_conditioned_P_l"] = masks["spin_to_orbit"]
+    arrays["ill_conditioned_P_s"] = masks["orbit_to_spin"]
     return {"scalars": scalars, "arrays": arrays}

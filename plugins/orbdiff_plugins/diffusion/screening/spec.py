@@ -20,6 +20,7 @@ SPEC_KEYS = {
     "shells": "integer ≥ 1 (default: all shells of each set)",
     "energies": "list of energies relative to E_F (eV), default [0.0]",
     "db": "database file or ase.db URL",
+    "converge": "relative tolerance in (0, 1): grow each case's grid until converged",
 }
 
 
@@ -67,6 +68,9 @@ def _check(path: Path, spec: dict[str, Any]) -> None:
         raise fail("energies")
     if "db" in spec and not isinstance(spec["db"], str):
         raise fail("db")
+    if "converge" in spec and not (_numbers([spec["converge"]], 0, True)
+                                   and spec["converge"] < 1):
+        raise fail("converge")
 
 
 def _numbers(values: Any, minimum: float | None, strict: bool) -> bool:
