@@ -57,6 +57,17 @@ def test_a_worker_without_the_plugin_of_a_material_stores_a_failure(case, tmp_pa
     assert "'orbdiff-extra-metals' 1.0 on the client" in _only_failure(store)
 
 
+def test_a_worker_lacking_the_material_stores_a_failure(case, tmp_path, monkeypatch):
+    from orbdiff.plugin import Registry, plugin_manager
+    from orbdiff_plugins.diffusion.screening import worker as worker_module
+
+    without = Registry(plugin_manager(autoload=False, disable=["papaconstantopoulos"]))
+    monkeypatch.setattr(worker_module, "Registry", lambda: without)  # the worker's view
+    store = ResultsStore(tmp_path / "r.db")
+    assert run_screen([case], store, progress=False).failed == 1
+    assert "has no parameter set 'V' (plugin 'papaconstantopoulos'" in _only_failure(store)
+
+
 def test_a_failing_case_keeps_its_traceback_in_the_row_not_on_stderr(registry, tmp_path,
                                                                     capfd):
     cases = expand_cases(["Ag"], [1.0], [0.1], 3, shells=1, registry=registry)

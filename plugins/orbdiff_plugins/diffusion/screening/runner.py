@@ -6,9 +6,11 @@ while it runs), so concurrent screens on one database compute every case once.
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from orbdiff.cliutils import ProgressReport
@@ -133,11 +135,25 @@ def run_screen(
                                         f"{run.progress(len(todo))}") from None
     finally:
         report.close()
-        if scheduler is None or not hasattr(scheduler, "submit"):
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        with _quiet_logs():  # tasks cancelled by the shutdown are not news
+            if scheduler is None or not hasattr(scheduler, "submit"):
+                client.close()
+            if cluster is not None:
+                cluster.close()
     return run.summary()
+
+
+@contextmanager
+def _quiet_logs() -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class _Run:
