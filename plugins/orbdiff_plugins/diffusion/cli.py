@@ -22,7 +22,10 @@ from .materials import material_diffusivity
 from .table import format_table
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  orbdiff diffusivity --model bcc-p-toy --xi 0.05 --grid 24 "
+                      "\\\n      --energies -1.5:1.5:61 --plot toy.png\n"
+                      "  orbdiff diffusivity --material Ta --shells 2 --grid 30 --energies "
+                      "-1:1:41 --format json")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Ta.")
 @click.option("--soc-scale", type=float, default=1.0, show_default=True,
@@ -41,7 +44,7 @@ from .table import format_table
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Save a PNG of charge/spin/orbital diffusivities vs energy.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True, help="Output on standard output.")
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors
