@@ -34,9 +34,9 @@ XI_SWEEP = np.round(np.linspace(0.0, 0.3, 13), 6)  # eV
 
 def diffusivity(registry, xi: float, energies, grid: int) -> DiffusivityResult:
     model = orbdiff.load_model("bcc-p-toy", registry=registry, xi=xi)
-    return orbdiff.compute(
-        "diffusivity", model, grid=grid, energies=energies, gamma=GAMMA, registry=registry
-    )
+    # progress=False: the per-case k-point bar would fight with the run's case count
+    return orbdiff.compute("diffusivity", model, grid=grid, energies=energies, gamma=GAMMA,
+                           registry=registry, progress=False)
 
 
 def plot_energy_comparison(without, with_soc, path: Path, grid: int) -> None:
