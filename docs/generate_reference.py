@@ -40,7 +40,7 @@ def cli_page() -> str:
     lines += ["## `orbdiff`", "", "```text", group.get_help(context), "```", ""]
     for name in sorted(group.commands):
         command = group.commands[name]
-        sub = click.Context(command, info_name=f"orbdiff {name}", parent=context,
+        sub = click.Context(command, info_name=name, parent=context,
                             terminal_width=100, max_content_width=100)
         lines += [f"## `orbdiff {name}`", "", "```text", command.get_help(sub), "```", ""]
     return "\n".join(lines)

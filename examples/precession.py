@@ -29,15 +29,18 @@ def main() -> None:
     args = parser.parse_args()
     args.output.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
+    store = args.output / "precession.db"
     model = orbdiff.load_model("bcc-p-toy", xi=0.05)
     result = precession_sweep(model, [0.1, 0.5, 1.0], np.linspace(0, 180, 37), energy=0.5,
-                              grid=args.grid, gamma=0.1,
-                              store=args.output / "precession.db")
+                              grid=args.grid, gamma=0.1, store=store)
+    if result.reused:
+        print(f"Reused {result.reused} of {result.reused + result.computed} cases stored in "
+              f"{store} with the same settings (delete it to recompute them).")
     plot_precession(result, args.output / "fig5b.png", {},
-                    f"toy model, ξ = 0.05 eV, ε = 0.5 eV, grid {args.grid}³")
+                    f"toy model, ξ = 0.05 eV, Γ = 0.1 eV, ε = 0.5 eV, grid {args.grid}³")
     sx, sz = result.D("sx x", "sx x"), result.D("sz x", "sz x")
-    print(f"{'J (eV)':>7}{'Dsx.sx θ=0':>14}{'Dsz.sz θ=0':>14}{'Dsx.sx θ=90':>14}"
-          f"{'Dsz.sz θ=90':>14}   (S/m)")
+    print(f"{'J (eV)':>7}{'D_sx,sx θ=0':>14}{'D_sz,sz θ=0':>14}{'D_sx,sx θ=90':>14}"
+          f"{'D_sz,sz θ=90':>14}   (S/m, D^{{s_α x}}_{{s_α x}})")
     for n, j in enumerate(result.exchange):
         print(f"{j:7.2f}{sx[n, 0]:14.5g}{sz[n, 0]:14.5g}{sx[n, 18]:14.5g}{sz[n, 18]:14.5g}")
     print(f"Figure and data in {args.output}/ ({time.perf_counter() - start:.0f} s)")

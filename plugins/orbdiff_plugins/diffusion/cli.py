@@ -29,7 +29,10 @@ from .table import format_table
 _MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  orbdiff diffusivity --model bcc-p-toy --xi 0.05 --grid 24 "
+                      "\\\n      --energies -1.5:1.5:61 --plot toy.png\n"
+                      "  orbdiff diffusivity --material Ta --shells 2 --grid 30 --energies "
+                      "-1:1:41 --format json")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Ta.")
 @click.option("--wannier", default=None, metavar="SEEDNAME",
@@ -66,7 +69,7 @@ _MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Save a PNG of charge/spin/orbital diffusivities vs energy, with error bands.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True, help="Output on standard output.")
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors

@@ -41,10 +41,12 @@ def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
     return scales
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  orbdiff precession --model bcc-p-toy --xi 0.05 "
+                      "--exchange 0.1,0.5,1 \\\n      --theta 0:180:37 --grid 30 --plot fig5.png")
 @click.option("--model", "model_name", required=True, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--xi", type=float, default=None, help="Spin-orbit coupling ξ (eV).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Model parameter, repeatable (e.g. --param a=3.3).")
 @click.option("--exchange", default="0.1,0.5,1", show_default=True,
               help="Exchange energies J (eV): comma list or start:stop:count.")
 @click.option("--theta", default="0:180:37", show_default=True,
@@ -53,15 +55,17 @@ def parse_scales(items: tuple[str, ...]) -> dict[float, float]:
               help="Azimuth of the rotation plane (degrees; 0 = x–z plane).")
 @click.option("--energy", type=float, default=0.5, show_default=True, help="Energy (eV).")
 @click.option("--gamma", type=float, default=0.1, show_default=True, help="Broadening Γ (eV).")
-@click.option("--grid", type=int, default=30, show_default=True)
+@click.option("--grid", type=int, default=30, show_default=True,
+              help="k-points per reciprocal axis.")
 @click.option("--store", "--db", "store", type=click.Path(dir_okay=False), default=None,
               help="ase.db results store (file or URL): each case is written as it finishes "
                    "and reused by later runs. Default: nothing is written.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Save a PNG of the spin diffusivities versus θ.")
 @click.option("--scale", "scales", multiple=True, metavar="J=FACTOR",
               help="Multiply the plotted curves of one J (e.g. --scale 1=100).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table")
+              default="table", help="Output on standard output.")
 @reports_errors
 def precession(model_name, xi, params, exchange, theta, phi, energy, gamma, grid, store,
                plot_path, scales, output_format):

@@ -20,7 +20,7 @@ def plot_precession(result: PrecessionResult, path, scales: Mapping[float, float
     """
     scales = dict(scales or {})
     styles = ["-", "--", ":", "-."]
-    fig, ax = plt.subplots(figsize=(6.5, 4.5), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(9, 4.8), constrained_layout=True)
     sx, sz = result.D("sx x", "sx x"), result.D("sz x", "sz x")
     for n, j in enumerate(result.exchange):
         factor = scales.get(float(j), 1.0)
@@ -32,7 +32,8 @@ def plot_precession(result: PrecessionResult, path, scales: Mapping[float, float
                 label=rf"$D^{{s_z x}}_{{s_z x}}$, J = {j:g} eV{suffix}")
     ax.axhline(0, color="0.8", lw=0.5)
     ax.set(xlabel="θ of m in the x–z plane (degrees, 0 = +z)",
-           ylabel="diffusivity (S/m)", title=title)
-    ax.legend(fontsize=7, ncol=2)
+           ylabel="diffusivity (S/m)", title=title, xlim=(result.angles[0], result.angles[-1]))
+    # beside the axes: with several J the curves fill the whole panel
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=10, frameon=False)
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -43,7 +43,7 @@ def material_options(command):
     return command
 
 
-@click.command()
+@click.command(epilog=_example("orbdiff materials"))
 @reports_errors
 def materials():
     """List the parameter sets: species, lattice, shells, SOC, Fermi energy and source.
@@ -149,7 +149,7 @@ def _special_rows(path) -> list[tuple[str, int]]:
 @material_options
 @click.option("--npoints", type=int, default=200, show_default=True,
               help="k-points along the whole path (2 to 5000).")
-@click.option("--window", default="-8:6", show_default=True,
+@click.option("--window", default="-8:6", show_default=True, metavar="LOW:HIGH",
               help="Energy window of the plot, LOW:HIGH in eV relative to E_F (the d bands).")
 @click.option("--absolute", is_flag=True, help="Raw energies instead of E − E_F.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,

@@ -34,7 +34,8 @@ def _numbers(text: str, option: str) -> list[float]:
     return [float(v) for v in parse_energies(text, option)]
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  orbdiff screen --materials V,Nb,Ta,Mo,W,Pt "
+                      "--soc-scale 0:1:11 --grid 30 --db results.db")
 @click.option("--materials", default=None, help="Comma list of parameter sets, e.g. V,Nb,Ta.")
 @click.option("--soc-scale", "soc_scale", default="1", show_default=True,
               help="SOC scales: comma list or start:stop:count.")
@@ -103,10 +104,13 @@ def _spec_or_option(spec, key, text, option, default):
     return _numbers(value, option) if isinstance(value, str) else [float(v) for v in value]
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n  orbdiff query --db results.db \"P_s>0.5\"\n"
+                      "  orbdiff query --db results.db material=Ta --columns material,P_l,P_s")
 @click.argument("selection", default="")
-@click.option("--db", default=DEFAULT_DATABASE, show_default=True)
-@click.option("--columns", default=",".join(QUERY_COLUMNS), show_default=True)
+@click.option("--db", default=DEFAULT_DATABASE, show_default=True,
+              help="Database file or ase.db URL.")
+@click.option("--columns", default=",".join(QUERY_COLUMNS), show_default=True,
+              help="Comma list of the columns to print.")
 @reports_errors
 def query(selection, db, columns):
     """Print the stored cases matching an ase.db SELECTION, e.g. "P_s>0.5,material=Ta"."""
@@ -143,10 +147,13 @@ def _cell(value, width: int = 12) -> str:
     return f"{value!s:>{width}}"
 
 
-@click.command("plot-screen")
-@click.option("--db", default=DEFAULT_DATABASE, show_default=True)
+@click.command("plot-screen", epilog="\b\nExamples:\n  orbdiff plot-screen --db results.db "
+                                     "--plot screen.png")
+@click.option("--db", default=DEFAULT_DATABASE, show_default=True,
+              help="Database file or ase.db URL.")
 @click.option("--gamma", type=float, default=None, help="Only this broadening (eV).")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), required=True,
+              help="Image file to write (PNG, PDF, SVG).")
 @reports_errors
 def plot_screen(db, gamma, plot_path):
     """Plot P_l and P_s versus SOC scale, one line per material (and Γ)."""
