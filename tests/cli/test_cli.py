@@ -166,6 +166,7 @@ def test_plugins_lists_each_plugin_with_version_and_registrations(pm):
         f"toy {VERSION}": ["models: bcc-p-toy"],
         f"papaconstantopoulos {VERSION}": ["commands: bands, dos, materials"],
         f"ferromagnet {VERSION}": ["onsite terms: exchange", "commands: precession"],
+        f"hall {VERSION}": ["observables: hall", "commands: hall"],
         f"{__name__} {__version__}": ["models: test-s-band"],
     }
     assert set(blocks) == set(expected)

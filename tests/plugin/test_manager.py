@@ -12,7 +12,7 @@ from orbdiff.basis import OrbitalSet
 from orbdiff.plugin import BUILTIN_PLUGINS, ModelRecord, PluginWarning
 from orbdiff.structure import neighbour_shells
 
-BUILTINS = ("core", "toy", "diffusion", "papaconstantopoulos", "ferromagnet")
+BUILTINS = ("core", "toy", "diffusion", "papaconstantopoulos", "ferromagnet", "hall")
 
 LOCAL_PLUGIN = '''
 """A user's own plugin, found through ORBDIFF_PLUGINS."""
@@ -70,7 +70,7 @@ def test_builtins_carry_the_package_version():
 def test_disable_argument_blocks_a_builtin():
     pm = plugin_manager(autoload=False, disable=("toy",))
     assert not pm.has_plugin("toy")
-    assert registered(pm) == {"core", "diffusion", "papaconstantopoulos", "ferromagnet"}
+    assert registered(pm) == set(BUILTINS) - {"toy"}
     models = Registry(pm).models
     assert "bcc-p-toy" not in models
     with pytest.raises(orbdiff.InputError, match="bcc-p-toy"):
