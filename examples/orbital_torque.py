@@ -88,6 +88,7 @@ def plot(rows: list[dict[str, float]], path: Path, title: str) -> None:
     right.bar([i + 0.2 for i in xh], [r["eta_ls"] for r in heavy], 0.4, color="orange",
               label=r"$\eta_{l\to s}$")
     right.set_xticks(list(xh), [r["metal"] for r in heavy])
+    right.set_yscale("log")
     right.set_title("conversion in the heavy metal")
     right.legend()
     fig.suptitle(title)
