@@ -167,6 +167,7 @@ def test_plugins_lists_each_plugin_with_version_and_registrations(pm):
         f"papaconstantopoulos {VERSION}": ["commands: bands, dos, materials"],
         f"ferromagnet {VERSION}": ["onsite terms: exchange", "commands: precession"],
         f"wannier90 {VERSION}": ["models: wannier90"],
+        f"hall {VERSION}": ["observables: hall", "commands: hall"],
         f"{__name__} {__version__}": ["models: test-s-band"],
     }
     assert set(blocks) == set(expected)

@@ -45,7 +45,7 @@ def test_every_category_is_sorted_by_name(make_plugin):
     )
     registry = registry_with(plugin)
     assert list(registry.models) == ["alpha", "bcc-p-toy", "m", "wannier90", "zeta"]
-    assert list(registry.observables) == ["aaa-first", "conductivity", "diffusivity", "dos"]
+    assert list(registry.observables) == ["aaa-first", "conductivity", "diffusivity", "dos", "hall"]
     for category in CATEGORIES:
         names = list(getattr(registry, category))
         assert names == sorted(names), category
@@ -92,15 +92,15 @@ def test_versions_and_plugin_names(make_plugin):
     registry = registry_with(make_plugin("versioned", version="4.5.6"))
     assert registry.versions["versioned"] == "4.5.6"
     assert registry.versions["toy"] == importlib.metadata.version("orbdiff")
-    expected = ["core", "diffusion", "ferromagnet", "papaconstantopoulos", "toy", "versioned",
-                "wannier90"]
+    expected = ["core", "diffusion", "ferromagnet", "hall", "papaconstantopoulos", "toy",
+                "versioned", "wannier90"]
     assert registry.plugin_names() == expected
 
 
 def test_plugin_names_leave_out_disabled_plugins():
     registry = Registry(plugin_manager(autoload=False, disable=("toy",)))
-    assert registry.plugin_names() == ["core", "diffusion", "ferromagnet", "papaconstantopoulos",
-                                       "wannier90"]
+    assert registry.plugin_names() == ["core", "diffusion", "ferromagnet", "hall",
+                                       "papaconstantopoulos", "wannier90"]
 
 
 # --- rejection of bad registrations ----------------------------------------------------------
