@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import product
 from typing import Any
@@ -72,12 +73,31 @@ class ScreeningCase:
 
 
 def parameter_set_version(name: str, registry: Registry) -> str:
-    """A short hash of the numbers of a parameter set (changes when any number changes)."""
+    """A short hash of every number of a parameter set (all fields but its provenance).
+
+    Lattice, cell, basis sites and their couplings, species, shell distances, on-site
+    energies, integrals, ξ and the valence count all enter, so two sets that differ
+    anywhere (e.g. only in c/a of an hcp set) never share a version.
+    """
     ps = load_parameter_set(name, registry=registry)
-    numbers = {"a": ps.lattice_constant, "valence": ps.valence_electrons, "xi": ps.xi,
-               "onsite": dict(ps.onsite), "shells": [dict(s) for s in ps.shells],
-               "structure": ps.structure}
-    return "ps-" + hashlib.sha256(json.dumps(numbers, sort_keys=True).encode()).hexdigest()[:12]
+    numbers = {f.name: _plain(getattr(ps, f.name)) for f in fields(ps) if f.name != "provenance"}
+    text = json.dumps(numbers, sort_keys=True, default=repr)
+    return "ps-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of nested mappings, sequences, dataclasses and arrays."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def expand_cases(materials, soc_scales, gammas, grid, shells=None, energies=(0.0,),
