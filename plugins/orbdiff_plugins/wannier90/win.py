@@ -223,9 +223,17 @@ def _sites(lines, number, site, symbols, positions, cell, scale) -> list[int]:
     return atoms
 
 
+def _tokens(orbitals: str) -> list[str]:
+    """``d;px,py`` → d, px, py (commas separate names, not the values of ``l=, mr=``)."""
+    tokens = []
+    for part in (t.strip().lower() for t in orbitals.split(";")):
+        tokens += [part] if part.startswith("l") else [t.strip() for t in part.split(",")]
+    return tokens
+
+
 def _states(lines: _Lines, number: int, orbitals: str) -> set[tuple[int, int]]:
     states: set[tuple[int, int]] = set()
-    for token in (t.strip().lower() for t in orbitals.split(";")):
+    for token in _tokens(orbitals):
         if token in SHELL_NAMES:
             l = SHELL_NAMES[token]
             states |= {(l, mr) for mr in range(1, 2 * l + 2)}

@@ -138,17 +138,18 @@ def test_hand_written_s_chain_divides_by_the_degeneracies(tmp_path):
 
 
 def test_wannier90_orbital_order_is_mapped_to_orbdiffs(tmp_path):
-    # on-site energies 1, 2, ... in Wannier90's order: p = (z, x, y), d = (z², xz, yz, x²−y², xy)
-    win = WIN.format(num_wann=8, a=4.0, grid="1 1 1", projections="X: d;l=1")
+    # Wannier90 (user guide, projections): per line, l ascending then m_r ascending, with
+    # p = (z, x, y) and d = (z², xz, yz, x²−y², xy) for m_r = 1, 2, ...; so these lines give
+    # pz px py dz2 dxy | dxz dyz dx2-y2, which get on-site energies 1, 2, ..., 8
+    projections = "X: dxy,dz2;l=1\nX: dx2-y2;l=2,mr=2,3"
+    win = WIN.format(num_wann=8, a=4.0, grid="1 1 1", projections=projections)
     (tmp_path / "pd.win").write_text(win)
     energies = np.diag(np.arange(1.0, 9.0)).astype(complex)
     write_hr(tmp_path / "pd_hr.dat", {(0, 0, 0): energies}, [1], 8)
     model = wannier90_model(tmp_path / "pd")
     assert model.orbitals[0].names == ("px", "py", "pz", "dxy", "dyz", "dzx", "dx2-y2",
                                        "d3z2-r2")
-    # Wannier90 lists l = 1 before l = 2 whatever the order written: pz=1 px=2 py=3,
-    # dz2=4 dxz=5 dyz=6 dx2-y2=7 dxy=8
-    expected = [2, 3, 1, 8, 6, 5, 7, 4]
+    expected = [2, 3, 1, 5, 7, 6, 8, 4]
     np.testing.assert_allclose(model.hamiltonian(K[:1])[0].diagonal().real,
                                np.repeat(expected, 2))
 
