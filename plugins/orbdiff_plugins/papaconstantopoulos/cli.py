@@ -58,7 +58,7 @@ def _fermi(model, name):
 
 @click.command()
 @material_options
-@click.option("--npoints", type=int, default=200, show_default=True)
+@click.option("--npoints", type=click.IntRange(2, 100_000), default=200, show_default=True)
 @click.option("--absolute", is_flag=True, help="Raw energies instead of E − E_F.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
