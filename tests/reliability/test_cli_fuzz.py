@@ -188,3 +188,9 @@ def test_query_columns(screened, columns):
 def test_plot_screen_without_polarizations(screened, tmp_path):
     assert_one_error_line(["plot-screen", "--db", screened, "--plot", str(tmp_path / "p.png")])
     assert_one_error_line(["plot-screen", "--db", screened, "--plot", str(tmp_path / "p.xyz")])
+
+
+@FUZZ
+@given(st.integers(max_value=1) | st.integers(min_value=100_001) | GARBAGE)
+def test_band_path_sizes(value):
+    assert_one_error_line(["bands", "V", "--npoints", str(value)])

@@ -93,6 +93,8 @@ def test_the_in_process_cluster_serves_nothing_beyond_localhost(case, tmp_path, 
 
 
 def test_no_workers_is_reported_every_interval(case, tmp_path):
+    import threading
+
     from distributed import Client, LocalCluster
 
     messages = []
@@ -103,8 +105,11 @@ def test_no_workers_is_reported_every_interval(case, tmp_path):
             if len(messages) == 2:
                 cluster.scale(1)  # a worker arrives: the run finishes
 
+        backstop = threading.Timer(30, cluster.scale, (1,))  # never hang, even when broken
+        backstop.start()
         summary = run_screen([case], ResultsStore(tmp_path / "r.db"), scheduler=client,
                              progress=False, poll=0.1, idle_report=0.5, say=stop_after_two)
+        backstop.cancel()
     assert summary.computed == 1
     assert len(messages) >= 2 and all("no Dask workers" in m for m in messages)
 

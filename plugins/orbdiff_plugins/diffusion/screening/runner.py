@@ -120,8 +120,8 @@ def run_screen(
         return run.summary()
     client, cluster = _client(scheduler, dashboard)
     report = ProgressReport(len(todo), "screening", progress)
-    try:
-        with signals_interrupt() as received:
+    try:  # Dask's own log lines (lost connections, cancelled tasks) become our messages
+        with signals_interrupt() as received, _quiet_logs():
             try:
                 run.loop(client, todo, wait, report, on_result, poll, idle_report, say)
             except KeyboardInterrupt:
@@ -145,7 +145,9 @@ def run_screen(
 
 @contextmanager
 def _quiet_logs() -> Iterator[None]:
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    names = [name for name in logging.root.manager.loggerDict
+             if name.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio", *names)]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
@@ -182,6 +184,8 @@ class _Run:
         self.claimed.clear()
 
     def loop(self, client, todo, wait, report, on_result, poll, idle_report, say) -> None:
+        from distributed.utils import CancelledError
+
         waiting = list(todo)
         window, renewed, idle_since = 2, time.time(), None
         while waiting or self.running:
@@ -194,6 +198,8 @@ class _Run:
                                 return_when="FIRST_COMPLETED").done
             except TimeoutError:  # nothing finished within ``poll`` seconds
                 finished = set()
+            except CancelledError as exc:  # the scheduler went away
+                raise OSError(str(exc).splitlines()[-1] if str(exc) else "cancelled") from None
             for future in finished:
                 self.finish(future, report, on_result)
             if time.time() - renewed > self.lease / 4:
