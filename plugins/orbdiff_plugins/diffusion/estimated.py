@@ -8,6 +8,7 @@ when not estimated) and says on which scale a relative error is measured.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -75,7 +76,7 @@ class KSamplingErrors:
             return matrix_scale(values)
         return values
 
-    def with_errors(self, errors, inputs) -> Any:
+    def with_errors(self, errors: Mapping[str, np.ndarray], inputs: Mapping[str, Any]) -> Any:
         """A copy with the given ``<name>_error`` arrays and ``inputs`` merged in."""
         changes = {f"{name}_error": np.asarray(value, dtype=float)
                    for name, value in errors.items()}
@@ -149,6 +150,10 @@ class ConductivityResult(KSamplingErrors):
             raise invalid("result", sorted(data), "the keys energies, kubo")
         return cls(np.asarray(data["energies"], float), np.asarray(data["kubo"], float),
                    optional_array(data.get("kubo_error")), dict(data.get("inputs", {})))
+
+    def save(self, path: str | Path) -> None:
+        """Write the result as JSON."""
+        Path(path).write_text(json.dumps(self.as_dict(), allow_nan=True))
 
 
 @dataclass(frozen=True, eq=False)
