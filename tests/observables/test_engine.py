@@ -104,3 +104,15 @@ def test_observable_refuses_before_computing(registry, toy, monkeypatch):
     with pytest.raises(InputError, match="would need about"):
         orbdiff.compute("diffusivity", toy, grid=4, energies=[0.1], gamma=0.1,
                         registry=registry)
+
+
+def test_blas_threads_are_restored_after_nested_use():
+    from orbdiff.observables.blas import _openblas_controls, single_threaded_blas
+
+    controls = _openblas_controls()
+    before = [get() for get, _ in controls]
+    with single_threaded_blas():
+        with single_threaded_blas():
+            assert all(get() == 1 for get, _ in controls)
+        assert all(get() == 1 for get, _ in controls)
+    assert [get() for get, _ in controls] == before

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = ["single_threaded_blas"]
 
 _PREFIXES = ("scipy_openblas", "openblas")
+_LOCK = threading.Lock()
+_STATE: dict = {"users": 0, "previous": []}
 
 
 def _openblas_controls() -> list[tuple[ctypes._CFuncPtr, ctypes._CFuncPtr]]:
@@ -49,13 +52,23 @@ def _openblas_controls() -> list[tuple[ctypes._CFuncPtr, ctypes._CFuncPtr]]:
 
 @contextmanager
 def single_threaded_blas() -> Iterator[None]:
-    """Run the block with one OpenBLAS thread, then restore the previous counts."""
-    controls = _openblas_controls()
-    previous = [get() for get, _ in controls]
-    for _, put in controls:
-        put(ctypes.c_int(1))
+    """Run the block with one OpenBLAS thread, then restore the previous counts.
+
+    Re-entrant and safe to use from several threads at once (e.g. Dask worker
+    threads): the counts are saved by the first user and restored by the last.
+    """
+    with _LOCK:
+        if _STATE["users"] == 0:
+            controls = _openblas_controls()
+            _STATE["previous"] = [(put, get()) for get, put in controls]
+            for put, _ in _STATE["previous"]:
+                put(ctypes.c_int(1))
+        _STATE["users"] += 1
     try:
         yield
     finally:
-        for (_, put), count in zip(controls, previous, strict=True):
-            put(ctypes.c_int(count))
+        with _LOCK:
+            _STATE["users"] -= 1
+            if _STATE["users"] == 0:
+                for put, count in _STATE["previous"]:
+                    put(ctypes.c_int(count))

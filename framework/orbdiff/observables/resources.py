@@ -24,7 +24,7 @@ GiB = 2**30
 START_UP_BYTES = 300 * 2**20
 
 #: Seconds per k-point for N = 18 states on one idle core of the reference machine
-#: (docs/performance.md, cases K and S), as (once per k-point, per energy) for the
+#: (docs/performance.md, cases K and E1), as (once per k-point, per energy) for the
 #: per-energy products (few energies) and the energy-innermost kernel (many).
 SECONDS_PER_K = {"products": (1.7e-4, 3e-5), "compiled": (3.5e-4, 1.5e-5)}
 
