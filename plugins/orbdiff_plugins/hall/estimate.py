@@ -2,9 +2,11 @@
 
 The core's two-grid estimator (``orbdiff.observables.convergence``) is used when the
 installed orbdiff has it; otherwise the same estimator runs here: the result on a second
-Γ-centred grid of ``M = round(0.8 N)`` points per axis gives the error ``|σ_N − σ_M|``,
-and ``converge`` grows the grid ×1.25 per step until every component's error is below
-the tolerance times its :meth:`HallResult.error_scale`.
+Γ-centred grid of ``M = round(0.8 N)`` points per axis gives the error: twice the largest
+``|σ_N − σ_M|`` of the tensor's components at that energy (:meth:`HallResult.block_maximum`;
+single differences can be small by accident where the error changes sign), and
+``converge`` grows the grid ×1.25 per step until every component's error is below the
+tolerance times its :meth:`HallResult.error_scale`.
 """
 
 from __future__ import annotations
@@ -16,21 +18,25 @@ import numpy as np
 
 from .result import HallResult
 
-__all__ = ["converge", "with_error_estimate"]
+__all__ = ["SAFETY_FACTOR", "converge", "with_error_estimate"]
 
 Evaluate = Callable[[tuple[int, int, int]], HallResult]
 
 try:  # the core's estimator, shared by every observable
-    from orbdiff.observables.convergence import converge, with_error_estimate
+    from orbdiff.observables.convergence import SAFETY_FACTOR, converge, with_error_estimate
 except ImportError:  # an orbdiff without it: the same estimator, locally
+    #: Factor on the largest two-grid difference of a block.
+    SAFETY_FACTOR = 2.0
 
     def _coarse(grid: tuple[int, int, int]) -> tuple[int, int, int]:
         sizes = [max(2, round(0.8 * n)) for n in grid]
         return tuple(m if m != n else n + 1 for m, n in zip(sizes, grid, strict=True))
 
     def _estimated(fine: HallResult, coarse: HallResult, fine_grid, coarse_grid, extra):
-        errors = {name: np.abs(getattr(fine, name) - getattr(coarse, name))
-                  for name in fine.error_fields}
+        errors = {}
+        for name in fine.error_fields:
+            difference = np.abs(getattr(fine, name) - getattr(coarse, name))
+            errors[name] = SAFETY_FACTOR * fine.block_maximum(name, difference)
         return fine.with_errors(errors, {"grid": list(fine_grid),
                                          "error_grid": list(coarse_grid), **extra})
 

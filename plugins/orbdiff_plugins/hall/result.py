@@ -115,6 +115,16 @@ class HallResult:
         largest = np.maximum(np.abs(value).max(axis=axes), floor)
         return np.broadcast_to(largest.reshape(-1, *(1,) * len(axes)), value.shape)
 
+    def block_maximum(self, name: str, values: np.ndarray) -> np.ndarray:
+        """Largest of ``values`` over each energy's whole tensor, broadcast to its shape.
+
+        The components of one Hall tensor at one energy share a scale (in a cubic crystal
+        the non-zero ones are equal up to sign), so they form one block.
+        """
+        values = np.asarray(values, dtype=float)
+        axes = tuple(range(1, values.ndim))
+        return np.broadcast_to(values.max(axis=axes, keepdims=True), values.shape)
+
     def component_label(self, name: str, index: tuple[int, ...]) -> str:
         """E.g. ``"sigma^{sz}_{xy} at E = 0 eV"`` for ``("spin_hall", (e, 2, 0, 1))``."""
         at = f"at E = {round(float(self.energies[index[0]]), 12):g} eV"

@@ -8,6 +8,7 @@ import pytest
 import orbdiff
 from orbdiff.errors import InputError
 from orbdiff_plugins.hall import HallResult
+from orbdiff_plugins.hall.estimate import SAFETY_FACTOR
 from orbdiff_plugins.hall.run import model_hall
 
 
@@ -40,8 +41,12 @@ def test_error_is_the_difference_of_the_two_grids(toy, estimated):
     fine = model_hall(toy, [-0.2, 0.25], grid=6, gamma=0.1, error_estimate=False)
     coarse = model_hall(toy, [-0.2, 0.25], grid=5, gamma=0.1, error_estimate=False)
     np.testing.assert_array_equal(estimated.spin_hall, fine.spin_hall)
+    # twice the largest difference of the tensor's components at each energy
+    difference = np.abs(fine.spin_hall - coarse.spin_hall).max(axis=(1, 2, 3))
     np.testing.assert_allclose(estimated.spin_hall_error,
-                               np.abs(fine.spin_hall - coarse.spin_hall), rtol=1e-12)
+                               np.broadcast_to(2 * difference[:, None, None, None],
+                                               fine.spin_hall.shape), rtol=1e-12)
+    assert SAFETY_FACTOR == 2.0
     assert fine.spin_hall_error is None
     assert np.abs(estimated.orbital_hall_error).max() > 0
 
