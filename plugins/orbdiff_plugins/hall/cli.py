@@ -23,7 +23,13 @@ from .run import material_hall, model_hall
 from .table import format_table
 
 
-@click.command()
+@click.command(epilog="\b\nExamples:\n"
+               "  orbdiff hall --material Pt --shells 2 --soc-scale 1 --gamma 0.1 --grid 40 "
+               "--energies 0\n"
+               "  orbdiff hall --material Pt --shells 2 --grid 50 --energies -1:1:41 "
+               "--plot pt_hall.png\n"
+               "  orbdiff hall --model bcc-p-toy --xi 0.05 --formula intrinsic --energies 0.5 "
+               "--format json")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Pt.")
 @click.option("--soc-scale", type=float, default=1.0, show_default=True,
@@ -52,7 +58,8 @@ from .table import format_table
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Save a PNG of σ^{s_z}_{xy} and σ^{l_z}_{xy} vs energy.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="table: σ^{s_z}_{xy} and σ^{l_z}_{xy} with errors; json: every tensor.")
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors

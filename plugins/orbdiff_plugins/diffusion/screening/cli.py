@@ -50,9 +50,12 @@ def _numbers(text: str, option: str) -> list[float]:
               help="tcp://HOST:PORT of a running Dask scheduler (default: in-process).")
 @click.option("--dashboard", is_flag=True,
               help="Serve the in-process cluster's Dask dashboard on 127.0.0.1:8787.")
+@click.option("--converge", "tolerance", type=float, default=None, metavar="TOL",
+              help="Grow each case's grid from --grid until every estimated error is ≤ TOL × "
+                   "its scale (0 < TOL < 1; also the spec key converge).")
 @reports_errors
 def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, scheduler,
-           dashboard):
+           dashboard, tolerance):
     """Screen materials × SOC scales × broadenings; resumable, results in an ase.db.
 
     Exits with status 1 when any case failed (the failures are listed on stderr).
@@ -81,7 +84,11 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
     energy_values = (_numbers(energies, "--energies") if energies is not None
                      else spec.get("energies", [0.0]))
     store = ResultsStore(db if db is not None else spec.get("db", DEFAULT_DATABASE))
-    cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry)
+    tolerance = tolerance if tolerance is not None else spec.get("converge")
+    if tolerance is not None and not (math.isfinite(tolerance) and 0 < tolerance < 1):
+        raise InputError(f"--converge: got {tolerance!r}; expected a tolerance between 0 and 1")
+    cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry,
+                         converge=tolerance)
     start = time.perf_counter()
     summary = run_screen(cases, store, scheduler=scheduler, registry=registry,
                          dashboard=dashboard)
