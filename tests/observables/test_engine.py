@@ -116,3 +116,18 @@ def test_blas_threads_are_restored_after_nested_use():
             assert all(get() == 1 for get, _ in controls)
         assert all(get() == 1 for get, _ in controls)
     assert [get() for get, _ in controls] == before
+
+
+def test_a_long_run_announces_its_estimate_before_starting(capsys):
+    """--grid 2000 fits in memory now; it must still say how long it would take."""
+    import io
+
+    from orbdiff.observables import RunEstimate, announce_long_run
+
+    out = io.StringIO()
+    assert not announce_long_run(RunEstimate(10, 5.0, 2**28, "grid 8x8x8, 1 energy"), out)
+    assert out.getvalue() == ""
+    assert announce_long_run(RunEstimate(10**9, 1.7e4, 2**29, "grid 2000x2000x2000, 1 energy"),
+                             out)
+    line = out.getvalue().strip()
+    assert "\n" not in line and "1.7e+04 s" in line and "grid 2000x2000x2000" in line

@@ -48,6 +48,11 @@ from .labels import DIRECTIONS, OPERATORS, component_index  # noqa: E402
 
 __all__ += ["DIRECTIONS", "OPERATORS", "component_index"]
 
-from .resources import RunEstimate, estimate_run, require_resources  # noqa: E402
+from .resources import (  # noqa: E402
+    RunEstimate,
+    announce_long_run,
+    estimate_run,
+    require_resources,
+)
 
-__all__ += ["RunEstimate", "estimate_run", "require_resources"]
+__all__ += ["RunEstimate", "announce_long_run", "estimate_run", "require_resources"]

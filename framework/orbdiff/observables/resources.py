@@ -16,9 +16,13 @@ from ..errors import InputError
 from ..structure.kgrid import KGrid
 from .engine import default_chunk_size, default_workers
 
-__all__ = ["RunEstimate", "available_memory", "estimate_run", "require_resources"]
+__all__ = ["LONG_RUN_SECONDS", "RunEstimate", "announce_long_run", "available_memory",
+           "estimate_run", "require_resources"]
 
 GiB = 2**30
+
+#: Runs estimated to take longer than this (s) say so on standard error before they start.
+LONG_RUN_SECONDS = 60.0
 
 #: Resident memory of a process that has imported orbdiff and its plugins, bytes.
 START_UP_BYTES = 300 * 2**20
@@ -89,7 +93,8 @@ def estimate_run(n_states: int, grid: KGrid, n_energies: int, group_order: int =
     path = "products" if n_energies <= FEW_ENERGIES else "compiled"
     once, per_energy = SECONDS_PER_K[path]
     per_k = (once + n_energies * per_energy) * (n_states / 18) ** 3
-    run = f"grid {'x'.join(map(str, grid.size))}, {n_energies} energies"
+    plural = "energy" if n_energies == 1 else "energies"
+    run = f"grid {'x'.join(map(str, grid.size))}, {n_energies} {plural}"
     return RunEstimate(k_points, k_points * per_k / workers, int(memory), run)
 
 
@@ -112,3 +117,19 @@ def require_resources(estimate: RunEstimate, available: int | None = None) -> Ru
             f"{estimate.run} would need about {estimate.memory / GiB:.3g} GiB; "
             f"this machine has {available / GiB:.3g} GiB available")
     return estimate
+
+
+def announce_long_run(estimate: RunEstimate, stream=None) -> bool:
+    """Print one line on standard error if ``estimate`` exceeds :data:`LONG_RUN_SECONDS`.
+
+    Returns True if it printed. The line gives the estimated time and memory, so that a
+    run that would take hours (``--grid 2000``) is never started silently.
+    """
+    if estimate.seconds <= LONG_RUN_SECONDS:
+        return False
+    import sys
+
+    hours = f" (≈ {estimate.seconds / 3600:.2g} h)" if estimate.seconds >= 3600 else ""
+    print(f"orbdiff: {estimate.run}: {estimate}{hours} estimated before starting; "
+          "Ctrl-C stops it", file=stream or sys.stderr, flush=True)
+    return True

@@ -11,6 +11,7 @@ from orbdiff.disorder import ConstantBroadening
 from orbdiff.errors import CapabilityError
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
+    announce_long_run,
     default_chunk_size,
     density_of_states,
     estimate_run,
@@ -80,7 +81,10 @@ class Diffusivity:
         """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
         gamma = _gamma(self_energy)
         order = len(model.point_group()) if symmetry else 1
-        require_resources(estimate_run(model.n_states, grid, len(energies), order, chunk_size))
+        estimate = estimate_run(model.n_states, grid, len(energies), order, chunk_size)
+        require_resources(estimate)
+        if progress is not False:
+            announce_long_run(estimate)
         arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry)
         inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
         return DiffusivityResult(np.asarray(energies, float), **arrays, inputs=inputs)
