@@ -195,3 +195,24 @@ def test_spec_rejects_a_bad_converge_tolerance(tmp_path, value):
                     f'grid = 10\nconverge = {value}\n')
     with pytest.raises(InputError, match="'converge'"):
         read_spec(path)
+
+
+def test_screen_converge_option_and_spec_key_reach_the_rows(tmp_path):
+    pm = plugin_manager(autoload=False)
+    cli = build_cli(pm)
+    runner = CliRunner()
+    db = tmp_path / "conv.db"
+    result = runner.invoke(cli, ["screen", "--materials", "V", "--shells", "2", "--grid", "4",
+                                 "--gamma", "0.2", "--converge", "0.5", "--db", str(db)],
+                           obj={"plugin_manager": pm})
+    assert result.exit_code == 0, result.output
+    row, = ResultsStore(db).select()
+    assert row.converge == 0.5 and row.grid_reached >= 4
+    spec = tmp_path / "s.toml"
+    spec.write_text(f"[screen]\nmaterials = ['V']\nsoc_scale = [1.0]\ngamma = [0.2]\n"
+                    f"grid = 4\nshells = 2\nconverge = 0.5\ndb = '{db}'\n")
+    again = runner.invoke(cli, ["screen", "--spec", str(spec)], obj={"plugin_manager": pm})
+    assert "0 computed, 1 already stored" in again.output  # the same case as the option's
+    bad = runner.invoke(cli, ["screen", "--materials", "V", "--converge", "1.5", "--db", str(db)],
+                        obj={"plugin_manager": pm})
+    assert bad.exit_code == 2 and bad.output.startswith("Error: --converge")
