@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from orbdiff.api import load_model
@@ -18,9 +20,14 @@ from orbdiff.cliutils import (
     write_json,
 )
 from orbdiff.errors import invalid
+from orbdiff.observables import FermiLevel, fermi_level
 
+from .result import HallResult
 from .run import material_hall, model_hall
 from .table import format_table
+
+_MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
+_WANNIER_ONLY = ("--fermi-energy", "--electrons")
 
 
 @click.command(epilog="\b\nExamples:\n"
@@ -29,11 +36,21 @@ from .table import format_table
                "  orbdiff hall --material Pt --shells 2 --grid 50 --energies -1:1:41 "
                "--plot pt_hall.png\n"
                "  orbdiff hall --model bcc-p-toy --xi 0.05 --formula intrinsic --energies 0.5 "
-               "--format json")
+               "--format json\n"
+               "  orbdiff hall --wannier bcc_sp --electrons 1 --grid 20 --energies -0.5:0.5:11")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Pt.")
-@click.option("--soc-scale", type=float, default=1.0, show_default=True,
-              help="Materials: fraction of the set's spin-orbit constant.")
+@click.option("--wannier", default=None, metavar="SEEDNAME",
+              help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat).")
+@click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
+              default="interleaved", show_default=True,
+              help="Wannier90 spinor files: up/down per orbital, or all up then all down.")
+@click.option("--fermi-energy", type=float, default=None,
+              help="Wannier90: E_F (eV) the energies are measured from (0: absolute).")
+@click.option("--electrons", type=float, default=None,
+              help="Wannier90: electrons per cell; E_F from the bands.")
+@click.option("--soc-scale", type=float, default=None,
+              help="Materials: fraction of the set's spin-orbit constant (default 1).")
 @click.option("--shells", type=int, default=None, help="Materials: neighbour shells (default all).")
 @click.option("--absolute", is_flag=True, help="Materials: raw energies instead of E − E_F.")
 @click.option("--xi", type=float, default=None,
@@ -63,16 +80,25 @@ from .table import format_table
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Also save the full result as JSON to this file.")
 @reports_errors
-def hall(model_name, material, soc_scale, shells, absolute, xi, gamma, grid, energies, params,
-         formula, units, no_error_estimate, converge_to, max_grid, plot_path, output_format,
-         output):
+def hall(model_name, material, wannier, spinor_ordering, fermi_energy, electrons, soc_scale,
+         shells, absolute, xi, gamma, grid, energies, params, formula, units, no_error_estimate,
+         converge_to, max_grid, plot_path, output_format, output):
     """Spin, orbital and anomalous Hall conductivities vs energy (T = 0, constant Γ).
 
     Give either --model (energies on the model's own scale) or --material (energies
-    relative to the Fermi level from the valence electron count, unless --absolute).
+    relative to the Fermi level from the valence electron count, unless --absolute),
+    or --wannier SEEDNAME with --fermi-energy E or --electrons N (energies relative to E_F).
     """
-    if (model_name is None) == (material is None):
-        raise OrbdiffClickError("give exactly one of --model NAME or --material NAME")
+    _check_source(model_name, material, wannier, soc_scale, shells, absolute, fermi_energy,
+                  electrons)
+    if wannier is not None:
+        if (fermi_energy is None) == (electrons is None):
+            raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
+                                    "absolute energies) or --electrons N")
+        finite_option("--fermi-energy", fermi_energy)
+        finite_option("--electrons", electrons, minimum=0.0, strict=True)
+        model_name = "wannier90"
+        params = (f"seedname={wannier}", f"spinor_ordering={spinor_ordering}", *params)
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -89,21 +115,24 @@ def hall(model_name, material, soc_scale, shells, absolute, xi, gamma, grid, ene
         if params:
             raise OrbdiffClickError("--param applies to --model; materials take --soc-scale, "
                                     "--shells and --xi")
-        result = material_hall(material, energy_values, shells=shells, soc_scale=soc_scale,
-                               xi=xi, absolute=absolute, registry=registry, **options)
+        result = material_hall(material, energy_values, shells=shells,
+                               soc_scale=1.0 if soc_scale is None else soc_scale, xi=xi,
+                               absolute=absolute, registry=registry, **options)
     else:
         parameters = parse_parameters(params)
         if xi is not None:
             parameters["xi"] = xi
         check_model_parameters(registry, model_name, parameters)
         model = load_model(model_name, registry=registry, **parameters)
-        result = model_hall(model, energy_values, **options)
+        level = _wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
+        result = _model_result(model, energy_values, level, options)
     if output:
         result.save(output)
     if plot_path:
         from .plots import plot_hall
 
-        plot_hall(result, plot_path, title=f"{model_name or material}, Γ = {gamma} eV, {formula}")
+        name = wannier or model_name or material
+        plot_hall(result, plot_path, title=f"{name}, Γ = {gamma} eV, {formula}")
     if output_format == "json":
         write_json(result.as_dict())
     else:
@@ -115,3 +144,45 @@ def _check_convergence(converge_to: float | None, grid: int, max_grid: int) -> N
         raise invalid("--converge", converge_to, "a relative tolerance in (0, 1)")
     if max_grid < grid:
         raise invalid("--max-grid", max_grid, f"an integer ≥ --grid ({grid})")
+
+
+def _check_source(model_name, material, wannier, soc_scale, shells, absolute, fermi_energy,
+                  electrons) -> None:
+    """Exactly one model source, and no option that belongs to another source."""
+    if [model_name, material, wannier].count(None) != 2:
+        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
+                                "--wannier SEEDNAME")
+    if material is None:
+        _reject_given(_MATERIAL_ONLY, (soc_scale, shells, absolute or None),
+                      "applies to --material")
+    if wannier is None:
+        _reject_given(_WANNIER_ONLY, (fermi_energy, electrons), "applies to --wannier")
+
+
+def _reject_given(names, values, reason) -> None:
+    given = [name for name, value in zip(names, values, strict=True) if value is not None]
+    if given:
+        raise OrbdiffClickError(f"{given[0]}: {reason}")
+
+
+def _wannier_fermi_level(model, fermi_energy: float | None,
+                         electrons: float | None) -> FermiLevel | None:
+    """E_F given (None for 0: absolute energies) or found from the electron count."""
+    if electrons is not None:
+        return fermi_level(model, electrons)
+    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None
+
+
+def _model_result(model, energies, level: FermiLevel | None, options) -> HallResult:
+    """Hall result of a model at ``energies`` (eV) relative to ``level`` (absolute if None)."""
+    if level is None:
+        return model_hall(model, energies, **options)
+    return _relative_to_fermi_level(model_hall(model, energies + level.energy, **options), level)
+
+
+def _relative_to_fermi_level(result: HallResult, level: FermiLevel) -> HallResult:
+    """The same result with energies (eV) measured from the Fermi level ``level``."""
+    inputs = {**result.inputs, "fermi_level": level.energy, "fermi_accuracy": level.accuracy,
+              "fermi_grid": level.grid}
+    return replace(result, energies=result.energies - level.energy, inputs=inputs,
+                   fermi_level=level.energy)
