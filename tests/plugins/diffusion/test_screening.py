@@ -8,15 +8,18 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from orbdiff import compute, load_material, load_parameter_set
 from orbdiff.cli import build_cli
 from orbdiff.errors import InputError
-from orbdiff.plugin import plugin_manager
+from orbdiff.observables import fermi_level
+from orbdiff.plugin import Registry, plugin_manager
 from orbdiff_plugins.diffusion.screening import (
     ResultsStore,
     expand_cases,
     read_spec,
     run_screen,
 )
+from orbdiff_plugins.diffusion.screening.cases import run_case
 
 logging.getLogger("distributed").setLevel(logging.ERROR)
 
@@ -160,6 +163,7 @@ def test_screen_query_and_plot_from_the_command_line(tmp_path):
     table = runner.invoke(cli, ["query", "--db", str(db), "soc_scale>0.5"],
                           obj={"plugin_manager": pm})
     assert table.exit_code == 0 and "1 rows" in table.output
+    assert table.output.splitlines()[0].split()[-2:] == ["SHC", "OHC"]  # default columns
     bad = runner.invoke(cli, ["query", "--db", str(db), "P_s>>1"], obj={"plugin_manager": pm})
     assert bad.exit_code == 2 and bad.output.startswith("Error:") and "Traceback" not in bad.output
     picture = tmp_path / "p.png"
@@ -216,3 +220,45 @@ def test_screen_converge_option_and_spec_key_reach_the_rows(tmp_path):
     bad = runner.invoke(cli, ["screen", "--materials", "V", "--converge", "1.5", "--db", str(db)],
                         obj={"plugin_manager": pm})
     assert bad.exit_code == 2 and bad.output.startswith("Error: --converge")
+
+
+def _direct_hall(case, registry):
+    """Hall tensors of the case's model at its energies, E_F from the valence count."""
+    model = load_material(case.material, registry=registry, shells=case.shells,
+                          soc_scale=case.soc_scale)
+    electrons = load_parameter_set(case.material, registry=registry).valence_electrons
+    level = fermi_level(model, electrons * len(model.crystal.symbols)).energy
+    return compute("hall", model, grid=case.grid, gamma=case.gamma, registry=registry,
+                   energies=np.asarray(case.energies) + level, progress=False)
+
+
+def test_rows_hold_the_spin_and_orbital_hall_conductivities_at_the_fermi_level(registry,
+                                                                                tmp_path):
+    case, = expand_cases(["V"], [1.0], [0.2], 4, shells=2, energies=(-0.3, 0.05),
+                         registry=registry)
+    store = ResultsStore(tmp_path / "hall.db")
+    run_screen([case], store)
+    row, = store.select()
+    hall = _direct_hall(case, registry)
+    at = 1  # 0.05 eV is the energy closest to E_F
+    np.testing.assert_allclose(row.SHC, hall.spin_hall[at, 2, 0, 1], rtol=1e-8)
+    np.testing.assert_allclose(row.OHC, hall.orbital_hall[at, 2, 0, 1], rtol=1e-8)
+    np.testing.assert_allclose(row.SHC_error, hall.spin_hall_error[at, 2, 0, 1], rtol=1e-8)
+    np.testing.assert_allclose(row.OHC_error, hall.orbital_hall_error[at, 2, 0, 1], rtol=1e-8)
+    for name in ("spin_hall", "orbital_hall", "spin_hall_error", "orbital_hall_error"):
+        np.testing.assert_allclose(row.data[name], getattr(hall, name), rtol=1e-8, atol=1e-12)
+    assert abs(row.OHC) > 0  # the orbital Hall conductivity of a metal does not vanish
+    assert [r.identity for r in store.select(f"OHC={row.OHC}")] == [case.identity]
+
+
+def test_without_the_hall_plugin_rows_have_no_hall_conductivities(tmp_path):
+    registry = Registry(plugin_manager(autoload=False, disable=("hall",)))
+    assert "hall" not in registry.observables
+    case, = expand_cases(["V"], [1.0], [0.2], 4, shells=2, registry=registry)
+    outcome = run_case(case, registry)
+    assert not {"SHC", "OHC", "SHC_error", "OHC_error"} & set(outcome["scalars"])
+    assert "spin_hall" not in outcome["arrays"] and "D_spin" in outcome["scalars"]
+    store = ResultsStore(tmp_path / "nohall.db")
+    store.write(case, outcome, registry=registry)
+    row, = store.select()
+    assert row.status == "ok" and "SHC" not in row

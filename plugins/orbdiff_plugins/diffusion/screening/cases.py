@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from orbdiff.api import load_parameter_set
+from orbdiff.api import compute, load_material, load_parameter_set
 from orbdiff.plugin import Registry
 
 from ..materials import material_diffusivity
@@ -116,9 +116,13 @@ def expand_cases(materials, soc_scales, gammas, grid, shells=None, energies=(0.0
             for material, scale, gamma in product(materials, soc_scales, gammas)]
 
 
-def run_case(case: ScreeningCase) -> dict[str, Any]:
-    """Compute one case (on a worker): scalar results and full arrays."""
-    registry = Registry()
+def run_case(case: ScreeningCase, registry: Registry | None = None) -> dict[str, Any]:
+    """Compute one case (on a worker): scalar results and full arrays.
+
+    With a ``hall`` observable registered, the row also holds the spin and orbital
+    Hall conductivities (see :func:`hall_at_fermi_level`).
+    """
+    registry = registry or Registry()
     result = material_diffusivity(case.material, list(case.energies), grid=case.grid,
                                   gamma=case.gamma, shells=case.shells,
                                   soc_scale=case.soc_scale, xi=case.xi, registry=registry,
@@ -150,4 +154,39 @@ def run_case(case: ScreeningCase) -> dict[str, Any]:
     masks = result.ill_conditioned()
     arrays["ill_conditioned_P_l"] = masks["spin_to_orbit"]
     arrays["ill_conditioned_P_s"] = masks["orbit_to_spin"]
-    return {"scalars": scalars, "arrays": arrays}
+    hall_scalars, hall_arrays = hall_at_fermi_level(case, float(result.fermi_level), registry)
+    return {"scalars": {**scalars, **hall_scalars}, "arrays": {**arrays, **hall_arrays}}
+
+
+def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Registry
+                        ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """SHC σ^{s_z}_{xy} and OHC σ^{l_z}_{xy} of a case at the energy closest to E_F.
+
+    Computed through the registry's ``hall`` observable on the case's model, grid, Γ,
+    ``converge`` and energies (eV relative to ``fermi_energy``, the absolute Fermi
+    level in eV), in (ħ/e) S/cm. Returns ``({}, {})`` if no ``hall`` observable is
+    registered (plugin disabled).
+
+    Returns
+    -------
+    scalars : dict
+        ``SHC``, ``OHC``, ``SHC_error``, ``OHC_error`` in (ħ/e) S/cm.
+    arrays : dict
+        ``spin_hall``, ``orbital_hall`` (n_E, 3, 3, 3) and their ``_error`` arrays.
+    """
+    if "hall" not in registry.observables:
+        return {}, {}
+    model = load_material(case.material, registry=registry, shells=case.shells,
+                          soc_scale=case.soc_scale, xi=case.xi)
+    hall = compute("hall", model, grid=case.grid, gamma=case.gamma,
+                   energies=np.asarray(case.energies) + fermi_energy, registry=registry,
+                   progress=False, units="S/cm", converge=case.converge,
+                   max_grid=max(MAX_GRID, case.grid))
+    at = int(np.argmin(np.abs(np.asarray(case.energies))))  # the energy closest to E_F
+    names = ("spin_hall", "orbital_hall", "spin_hall_error", "orbital_hall_error")
+    arrays = {name: np.asarray(getattr(hall, name)) for name in names}
+    scalars = {"SHC": float(hall.sigma("sz", "x", "y")[at]),
+               "OHC": float(hall.sigma("lz", "x", "y")[at]),
+               "SHC_error": float(hall.sigma_error("sz", "x", "y")[at]),
+               "OHC_error": float(hall.sigma_error("lz", "x", "y")[at])}
+    return scalars, arrays

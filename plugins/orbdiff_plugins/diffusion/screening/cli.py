@@ -27,7 +27,7 @@ from .spec import read_spec
 from .store import DEFAULT_DATABASE, ResultsStore
 
 QUERY_COLUMNS = ("material", "soc_scale", "gamma", "grid", "status", "P_l", "P_s", "eta_ll",
-                 "D_charge", "D_spin", "D_orbital")
+                 "D_charge", "D_spin", "D_orbital", "SHC", "OHC")
 
 
 def _numbers(text: str, option: str) -> list[float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ class ResultsStore(_CoreStore):
                 pairs["traceback"] = traceback[-4000:]
             return self.store(case.identity, pairs, atoms=atoms)
         pairs |= {"status": "ok", **outcome["scalars"]}
-        return self.store(case.identity, pairs, outcome["arrays"], atoms=atoms)
+        with warnings.catch_warnings():  # SHC, OHC read as formulas only in a bare select
+            warnings.filterwarnings("ignore", message=r"It is best not to use keys \([SO]HC\)")
+            return self.store(case.identity, pairs, outcome["arrays"], atoms=atoms)
 
     def claim_case(self, case: ScreeningCase, owner: str, **options: Any) -> str:
         """Claim ``case`` before computing it (see :meth:`orbdiff.store.ResultsStore.claim`)."""
