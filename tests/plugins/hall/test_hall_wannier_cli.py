@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 import orbdiff_plugins.wannier90 as wannier90_plugin
-from orbdiff import compute, load_model, plugin_manager
+from orbdiff import compute, load_material, load_model, plugin_manager
 from orbdiff.cli import build_cli
 from orbdiff.observables import fermi_level
 from orbdiff.plugin import Registry
+from orbdiff_plugins.wannier90 import write_wannier90
 
 SEEDNAME = str(Path(wannier90_plugin.__file__).parent / "example" / "bcc_sp")
 COMMON = ["--grid", "5", "--gamma", "0.2", "--format", "json"]
@@ -59,6 +60,25 @@ def test_electrons_put_the_energies_relative_to_the_fermi_level_of_the_bands():
     assert data["fermi_level"] == pytest.approx(level, abs=1e-12)
     np.testing.assert_allclose(data["spin_hall"], direct_hall([level]).spin_hall,
                                rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("ordering", ["interleaved", "blocks"])
+def test_wannier_file_of_ta_gives_the_material_hall_tensors(tmp_path, ordering):
+    write_wannier90(load_material("Ta", shells=2), tmp_path / "ta", spinors=True,
+                    spinor_ordering=ordering, mp_grid=(4, 4, 4))
+    options = ["--grid", "4", "--energies", "-0.2,0.1", "--no-error-estimate", "--format",
+               "json"]
+    wannier = invoke("hall", "--wannier", str(tmp_path / "ta"), "--spinor-ordering", ordering,
+                     "--electrons", "5", *options)
+    material = invoke("hall", "--material", "Ta", "--shells", "2", *options)
+    assert wannier.exit_code == 0, wannier.output
+    ours, theirs = json.loads(wannier.stdout), json.loads(material.stdout)
+    np.testing.assert_allclose([ours["energies"], theirs["energies"]], [[-0.2, 0.1]] * 2,
+                               atol=1e-12)
+    assert ours["fermi_level"] == pytest.approx(theirs["fermi_level"], abs=1e-9)
+    for name in ("spin_hall", "orbital_hall"):
+        a, b = np.array(ours[name]), np.array(theirs[name])
+        assert np.abs(a - b).max() <= 1e-8 * np.abs(b).max(), name
 
 
 @pytest.mark.parametrize(("options", "needle"), [
