@@ -190,6 +190,9 @@ def test_rows_store_the_grid_reached_and_the_largest_relative_error(registry, tm
     assert grown.converged == (grown.largest_relative_error <= 0.5)
     assert grown.data["tensor_error"].shape == grown.data["tensor"].shape
     assert grown.data["ill_conditioned_P_l"].shape == (1, 3, 3)
+    assert one.hall_grid_reached == 4 and "hall_converged" not in one
+    assert grown.hall_grid_reached >= 4 and grown.hall_converged in (True, False)
+    assert grown.data["spin_hall"].shape == (1, 3, 3, 3)
 
 
 @pytest.mark.parametrize("value", ["0", "1.0", "-0.1", "'x'"])

@@ -170,7 +170,8 @@ def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Regi
     Returns
     -------
     scalars : dict
-        ``SHC``, ``OHC``, ``SHC_error``, ``OHC_error`` in (ħ/e) S/cm.
+        ``SHC``, ``OHC``, ``SHC_error``, ``OHC_error`` in (ħ/e) S/cm, the grid reached
+        ``hall_grid_reached`` and, with ``converge``, ``hall_converged``.
     arrays : dict
         ``spin_hall``, ``orbital_hall`` (n_E, 3, 3, 3) and their ``_error`` arrays.
     """
@@ -188,5 +189,8 @@ def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Regi
     scalars = {"SHC": float(hall.sigma("sz", "x", "y")[at]),
                "OHC": float(hall.sigma("lz", "x", "y")[at]),
                "SHC_error": float(hall.sigma_error("sz", "x", "y")[at]),
-               "OHC_error": float(hall.sigma_error("lz", "x", "y")[at])}
+               "OHC_error": float(hall.sigma_error("lz", "x", "y")[at]),
+               "hall_grid_reached": int(max(hall.inputs["grid"]))}
+    if case.converge is not None:
+        scalars["hall_converged"] = bool(hall.inputs.get("converged"))
     return scalars, arrays
