@@ -167,3 +167,22 @@ def test_xi_on_a_spinor_file_is_rejected_before_any_computation(campaign):
     assert result.exit_code == 2 and "'spin'" in result.output and "xi" in result.output
     assert not (campaign.parent / "w.db").exists() or not ResultsStore(
         campaign.parent / "w.db").select()
+
+
+@pytest.mark.slow
+def test_wannier_case_on_a_worker_process_equals_in_process(campaign, tmp_path):
+    from distributed import Client, LocalCluster
+
+    from orbdiff_plugins.diffusion.screening import run_screen
+
+    entry, = read_spec(campaign)["wannier"]
+    source = WannierSource(entry["seedname"], electrons=5.0, xi=(("d", XI_D),))
+    cases = expand_wannier_cases({"Ta-w90": source}, [0.1], 4)
+    local = ResultsStore(tmp_path / "local.db")
+    assert run_screen(cases, local).computed == 1
+    with LocalCluster(n_workers=1, processes=True, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        remote = ResultsStore(tmp_path / "remote.db")
+        assert run_screen(cases, remote, scheduler=client).computed == 1
+    one, other = local.select()[0], remote.select()[0]
+    np.testing.assert_array_equal(one.data["tensor"], other.data["tensor"])
