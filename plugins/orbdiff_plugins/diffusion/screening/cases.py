@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -16,8 +17,10 @@ from orbdiff.api import compute, load_material, load_parameter_set
 from orbdiff.plugin import Registry
 
 from ..materials import material_diffusivity
+from .wannier import WannierSource, wannier_diffusivity, wannier_files_version, wannier_model
 
-__all__ = ["MAX_GRID", "ScreeningCase", "expand_cases", "parameter_set_version", "run_case"]
+__all__ = ["MAX_GRID", "ScreeningCase", "expand_cases", "expand_wannier_cases",
+           "parameter_set_version", "run_case"]
 
 #: Largest grid a case with ``converge`` grows to (or its own grid, if larger).
 MAX_GRID = 120
@@ -35,7 +38,9 @@ class ScreeningCase:
     """One material at one SOC scale, broadening, grid and shell count.
 
     Energies are in eV relative to the Fermi level; ``soc_scale`` is the fraction of
-    the set's spin-orbit constant unless ``xi`` (eV, σ·L) is given.
+    the set's spin-orbit constant unless ``xi`` (eV, σ·L) is given. A Wannier90 case
+    has ``wannier`` set: ``material`` is its name, ``soc_scale`` NaN (not applicable)
+    and ``parameter_set_version`` the hash of its files.
     """
 
     material: str
@@ -48,6 +53,7 @@ class ScreeningCase:
     parameter_set_version: str = ""
     code_version: str = field(default_factory=_code_version)
     converge: float | None = None
+    wannier: WannierSource | None = None
 
     @property
     def identity(self) -> str:
@@ -55,6 +61,8 @@ class ScreeningCase:
         inputs = asdict(self)
         if inputs["converge"] is None:  # cases stored before ``converge`` keep their identity
             del inputs["converge"]
+        if inputs["wannier"] is None:  # material cases keep their identity
+            del inputs["wannier"]
         text = json.dumps(inputs, sort_keys=True)
         return "case-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -69,7 +77,21 @@ class ScreeningCase:
             pairs["xi"] = self.xi
         if self.converge is not None:
             pairs["converge"] = self.converge
+        if self.wannier is not None:
+            pairs |= _wannier_pairs(self.wannier)
+            del pairs["soc_scale"], pairs["shells"]
         return pairs
+
+
+def _wannier_pairs(source: WannierSource) -> dict[str, Any]:
+    pairs = {"model": "wannier90", "seedname": source.seedname,
+             "spinor_ordering": source.spinor_ordering,
+             "xi": json.dumps(dict(source.xi)) if isinstance(source.xi, tuple) else source.xi}
+    if source.electrons is not None:
+        pairs["electrons"] = source.electrons
+    else:
+        pairs["fermi_energy"] = source.fermi_energy
+    return pairs
 
 
 def parameter_set_version(name: str, registry: Registry) -> str:
@@ -116,6 +138,20 @@ def expand_cases(materials, soc_scales, gammas, grid, shells=None, energies=(0.0
             for material, scale, gamma in product(materials, soc_scales, gammas)]
 
 
+def expand_wannier_cases(sources: Mapping[str, WannierSource], gammas, grid,
+                         energies=(0.0,), converge: float | None = None) -> list[ScreeningCase]:
+    """One case per Wannier90 model (by name) × broadening; SOC scales do not apply.
+
+    Each case carries the hash of its files, so changed files are recomputed.
+    """
+    return [ScreeningCase(name, math.nan, float(gamma), int(grid), None, None,
+                          tuple(float(e) for e in energies),
+                          wannier_files_version(source.seedname),
+                          converge=None if converge is None else float(converge),
+                          wannier=source)
+            for name, source in sources.items() for gamma in gammas]
+
+
 def run_case(case: ScreeningCase, registry: Registry | None = None) -> dict[str, Any]:
     """Compute one case (on a worker): scalar results and full arrays.
 
@@ -123,11 +159,16 @@ def run_case(case: ScreeningCase, registry: Registry | None = None) -> dict[str,
     Hall conductivities (see :func:`hall_at_fermi_level`).
     """
     registry = registry or Registry()
-    result = material_diffusivity(case.material, list(case.energies), grid=case.grid,
-                                  gamma=case.gamma, shells=case.shells,
-                                  soc_scale=case.soc_scale, xi=case.xi, registry=registry,
-                                  progress=False, converge=case.converge,
-                                  max_grid=max(MAX_GRID, case.grid))
+    if case.wannier is not None:
+        result = wannier_diffusivity(case.wannier, list(case.energies), grid=case.grid,
+                                     gamma=case.gamma, registry=registry, progress=False,
+                                     converge=case.converge, max_grid=max(MAX_GRID, case.grid))
+    else:
+        result = material_diffusivity(case.material, list(case.energies), grid=case.grid,
+                                      gamma=case.gamma, shells=case.shells,
+                                      soc_scale=case.soc_scale, xi=case.xi, registry=registry,
+                                      progress=False, converge=case.converge,
+                                      max_grid=max(MAX_GRID, case.grid))
     at = int(np.argmin(np.abs(result.energies)))  # the energy closest to E_F
     eta = result.swapping_efficiencies()
     scalars = {
@@ -177,8 +218,11 @@ def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Regi
     """
     if "hall" not in registry.observables:
         return {}, {}
-    model = load_material(case.material, registry=registry, shells=case.shells,
-                          soc_scale=case.soc_scale, xi=case.xi)
+    if case.wannier is not None:
+        model = wannier_model(case.wannier, registry)
+    else:
+        model = load_material(case.material, registry=registry, shells=case.shells,
+                              soc_scale=case.soc_scale, xi=case.xi)
     hall = compute("hall", model, grid=case.grid, gamma=case.gamma,
                    energies=np.asarray(case.energies) + fermi_energy, registry=registry,
                    progress=False, units="S/cm", converge=case.converge,

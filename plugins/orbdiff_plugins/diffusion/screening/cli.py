@@ -21,10 +21,11 @@ from orbdiff.cliutils import (
 from orbdiff.errors import InputError
 from orbdiff.validation import GAMMA_RANGE
 
-from .cases import expand_cases
+from .cases import ScreeningCase, expand_cases, expand_wannier_cases
 from .runner import run_screen
 from .spec import read_spec
 from .store import DEFAULT_DATABASE, ResultsStore
+from .wannier import WannierSource, wannier_model
 
 QUERY_COLUMNS = ("material", "soc_scale", "gamma", "grid", "status", "P_l", "P_s", "eta_ll",
                  "D_charge", "D_spin", "D_orbital", "SHC", "OHC")
@@ -61,9 +62,10 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
     Exits with status 1 when any case failed (the failures are listed on stderr).
     """
     spec = read_spec(spec_path) if spec_path is not None else {}
-    names = materials.split(",") if materials is not None else spec.get("materials")
-    if not names:
-        raise InputError("--materials: give a comma list of parameter sets (or --spec)")
+    names = materials.split(",") if materials is not None else spec.get("materials", [])
+    if not names and "wannier" not in spec:
+        raise InputError("--materials: give a comma list of parameter sets (or --spec with "
+                         "materials or [[screen.wannier]] tables)")
     registry = get_registry()
     unknown = [n for n in names if n not in registry.parameter_sets]
     if unknown:
@@ -87,8 +89,10 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
     tolerance = tolerance if tolerance is not None else spec.get("converge")
     if tolerance is not None and not (math.isfinite(tolerance) and 0 < tolerance < 1):
         raise InputError(f"--converge: got {tolerance!r}; expected a tolerance between 0 and 1")
+    sources = _wannier_sources(spec_path, spec.get("wannier", []), registry)
     cases = expand_cases(names, scales, gammas, grid, shells, energy_values, registry,
-                         converge=tolerance)
+                         converge=tolerance) if names else []
+    cases += expand_wannier_cases(sources, gammas, grid, energy_values, converge=tolerance)
     start = time.perf_counter()
     summary = run_screen(cases, store, scheduler=scheduler, registry=registry,
                          dashboard=dashboard)
@@ -96,12 +100,36 @@ def screen(materials, soc_scale, gamma, grid, shells, energies, db, spec_path, s
                f"stored, {summary.failed} failed ({time.perf_counter() - start:.1f} s); "
                f"results in {store.address}")
     for case, message in summary.failures[:20]:
-        click.echo(f"failed: {case.material}, soc_scale {case.soc_scale:g}, Γ {case.gamma:g} "
-                   f"eV: {message}", err=True)
+        click.echo(f"failed: {_describe(case)}, Γ {case.gamma:g} eV: {message}", err=True)
     if summary.failed:
         click.echo(f"{summary.failed} cases failed; `orbdiff query --db {store.address} "
                    "status=failed` shows them; a rerun retries them", err=True)
         click.get_current_context().exit(1)
+
+
+def _describe(case: ScreeningCase) -> str:
+    if case.wannier is not None:
+        return f"{case.material} (wannier90 {case.wannier.seedname})"
+    return f"{case.material}, soc_scale {case.soc_scale:g}"
+
+
+def _wannier_sources(spec_path, entries, registry) -> dict[str, WannierSource]:
+    """The spec's Wannier90 models by name; each is built once here to check its files."""
+    sources = {}
+    for entry in entries:
+        xi = entry["xi"]
+        source = WannierSource(
+            entry["seedname"], entry["spinor_ordering"],
+            None if entry["fermi_energy"] is None else float(entry["fermi_energy"]),
+            None if entry["electrons"] is None else float(entry["electrons"]),
+            tuple(sorted((k, float(v)) for k, v in xi.items())) if isinstance(xi, dict)
+            else float(xi))
+        try:
+            wannier_model(source, registry)
+        except InputError as exc:
+            raise InputError(f"{spec_path}: [[screen.wannier]] {entry['name']!r}: {exc}") from None
+        sources[entry["name"]] = source
+    return sources
 
 
 def _spec_or_option(spec, key, text, option, default):

@@ -37,7 +37,7 @@ class ResultsStore(_CoreStore):
     def write(self, case: ScreeningCase, outcome: dict[str, Any] | None, error: str = "",
               registry: Registry | None = None, traceback: str = "") -> int:
         """Store a finished case in one transaction; ``outcome`` None means it failed."""
-        atoms = prototype(case.material, registry)
+        atoms = prototype(case.material, registry) if case.wannier is None else None
         pairs = case.key_value_pairs()
         pairs.pop("identity")
         if outcome is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+from orbdiff.errors import InputError
 from orbdiff.plugin import Registry
 
 from .cases import ScreeningCase, _code_version, parameter_set_version, run_case
+from .wannier import wannier_files_version
 
 __all__ = ["Requirements", "requirements", "verified_run"]
 
@@ -16,7 +18,10 @@ Requirements = dict[str, str]
 
 
 def requirements(case: ScreeningCase, registry: Registry) -> Requirements:
-    """The plugin that provides ``case.material`` on the client, with its version."""
+    """The plugin that provides ``case.material`` (or its Wannier90 model) on the client."""
+    if case.wannier is not None:
+        plugin = registry.models["wannier90"].plugin
+        return {"plugin": plugin, "version": registry.versions.get(plugin, "unknown")}
     plugin = registry.parameter_sets[case.material].plugin
     return {"plugin": plugin, "version": registry.versions.get(plugin, "unknown")}
 
@@ -27,6 +32,8 @@ def identity_mismatch(case: ScreeningCase, needs: Requirements, registry: Regist
     if case.code_version != _code_version():
         return (f"orbdiff {_code_version()} on {where}, {case.code_version} on the client; "
                 "nothing computed")
+    if case.wannier is not None:
+        return _wannier_mismatch(case, needs, registry, where)
     if case.material not in registry.parameter_sets:
         return (f"{where} has no parameter set {case.material!r} (plugin "
                 f"{needs['plugin']!r} {needs['version']} is not installed there); "
@@ -42,6 +49,27 @@ def identity_mismatch(case: ScreeningCase, needs: Requirements, registry: Regist
         return (f"parameter set {case.material!r} differs on {where}: {found} there, "
                 f"{case.parameter_set_version} on the client (different parameter files); "
                 "nothing computed")
+    return ""
+
+
+def _wannier_mismatch(case: ScreeningCase, needs: Requirements, registry: Registry,
+                      where: str) -> str:
+    if "wannier90" not in registry.models:
+        return (f"{where} has no model 'wannier90' (plugin {needs['plugin']!r} "
+                f"{needs['version']} is not installed there); nothing computed")
+    plugin = registry.models["wannier90"].plugin
+    version = registry.versions.get(plugin, "unknown")
+    if (plugin, version) != (needs["plugin"], needs["version"]):
+        return (f"model 'wannier90' comes from plugin {plugin!r} {version} on {where}, "
+                f"{needs['plugin']!r} {needs['version']} on the client; nothing computed")
+    seedname = case.wannier.seedname
+    try:
+        found = wannier_files_version(seedname)
+    except InputError:
+        return f"the Wannier90 files of {seedname} are missing on {where}; nothing computed"
+    if found != case.parameter_set_version:
+        return (f"the Wannier90 files of {seedname} differ on {where}: {found} there, "
+                f"{case.parameter_set_version} on the client; nothing computed")
     return ""
 
 
