@@ -87,9 +87,10 @@ def parse_energies(text: str, option: str = "--energies",
                 raise ValueError
             # rounded so that 0:1:11 gives 0.6, not 0.6000000000000001
             with np.errstate(invalid="ignore", over="ignore"):
-                values = np.round(np.linspace(float(start), float(stop), int(count)), 12)
+                values = np.round(np.linspace(_decimal(start), _decimal(stop), int(count)),
+                                  12)
         else:
-            values = np.array([float(part) for part in text.split(",")])
+            values = np.array([_decimal(part) for part in text.split(",")])
     except ValueError:
         raise invalid(option, text, f"{_ENERGIES_FORM}, count 1 to {MAX_ENERGIES}") from None
     if not 1 <= values.size <= MAX_ENERGIES or not np.all(np.isfinite(values)) \
@@ -97,6 +98,13 @@ def parse_energies(text: str, option: str = "--energies",
         raise invalid(option, text, f"{_ENERGIES_FORM} with 1 to {MAX_ENERGIES} finite "
                                     f"numbers of magnitude ≤ {limit:g}")
     return values
+
+
+def _decimal(text: str) -> float:
+    """A number as written on a command line: ``float`` without Python's ``1_000`` digits."""
+    if "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def parse_parameters(items: tuple[str, ...], option: str = "--param") -> dict[str, Any]:
