@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -88,7 +89,12 @@ def plot(rows: list[dict[str, float]], path: Path, title: str) -> None:
     right.bar([i + 0.2 for i in xh], [r["eta_ls"] for r in heavy], 0.4, color="orange",
               label=r"$\eta_{l\to s}$")
     right.set_xticks(list(xh), [r["metal"] for r in heavy])
-    right.set_yscale("log")
+    values = np.array([r[k] for r in heavy for k in ("p_s", "eta_ls")], dtype=float)
+    if np.any(np.isfinite(values) & (values > 0)):  # NaN: ratio not resolved (coarse grid)
+        right.set_yscale("log")
+    else:
+        right.text(0.5, 0.5, "P_s, η not resolved on this grid", ha="center",
+                   transform=right.transAxes)
     right.set_title("conversion in the heavy metal")
     right.legend()
     fig.suptitle(title)

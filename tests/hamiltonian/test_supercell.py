@@ -62,8 +62,9 @@ def test_two_atom_supercell_equals_the_primitive_cell(primitive, primitive_16):
 
 @pytest.mark.slow
 def test_eight_atom_supercell_equals_the_primitive_cell(primitive):
-    # (2a₁, 2a₂, 2a₃) on 3³ is the primitive 6³ grid (8³ on 16³ also agrees to 1e-12,
-    # but takes ten minutes on two cores)
+    # (2a₁, 2a₂, 2a₃) on 3³ is the primitive 6³ grid (8³ on 16³ also agrees, but takes ten
+    # minutes on two cores); 144 × 144 band-basis products sum in another order than
+    # 18 × 18 ones, so rounding reaches ~1e-12 of the largest component: allow 1e-10
     model = orbdiff.load_material("Ta", supercell(primitive.crystal, (2, 2, 2)), shells=2)
     assert model.n_states == 144
-    assert_same_tensors(diffusivity(model, 3), diffusivity(primitive, 6), 8, 1e-12)
+    assert_same_tensors(diffusivity(model, 3), diffusivity(primitive, 6), 8, 1e-10)
