@@ -33,6 +33,9 @@ __all__ = [
     "parse_energies",
     "parse_parameters",
     "reports_errors",
+    "wannier_fermi_level",
+    "wannier_options",
+    "wannier_parameters",
     "write_json",
 ]
 
@@ -253,3 +256,48 @@ class ProgressReport:
         """End the bar (plain lines need no ending)."""
         if self.bar is not None:
             self.bar.close()
+
+
+#: The options that select a Wannier90 model (``--wannier SEEDNAME`` and its E_F), shared
+#: by every command that computes on a model; see :func:`wannier_fermi_level`.
+_WANNIER_OPTIONS = (
+    click.option("--wannier", default=None, metavar="SEEDNAME",
+                 help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat)."),
+    click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
+                 default="interleaved", show_default=True,
+                 help="Wannier90 spinor files: up/down per orbital, or all up then all down."),
+    click.option("--fermi-energy", type=float, default=None,
+                 help="Wannier90: E_F (eV) the energies are measured from (0: absolute)."),
+    click.option("--electrons", type=float, default=None,
+                 help="Wannier90: electrons per cell; E_F from the bands."),
+)
+
+
+def wannier_options(command: Callable) -> Callable:
+    """Decorator: ``--wannier``, ``--spinor-ordering``, ``--fermi-energy`` and ``--electrons``."""
+    for option in reversed(_WANNIER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def wannier_parameters(seedname: str, spinor_ordering: str, params: tuple[str, ...]) -> tuple:
+    """``--param`` items that make ``--wannier`` a ``--model wannier90`` (through the registry)."""
+    return (f"seedname={seedname}", f"spinor_ordering={spinor_ordering}", *params)
+
+
+def wannier_fermi_level(model, fermi_energy: float | None, electrons: float | None):
+    """E_F of a Wannier90 model: given (eV; None for 0, absolute energies) or from electrons.
+
+    Exactly one of ``fermi_energy`` and ``electrons`` (per cell) must be given; returns a
+    :class:`~orbdiff.observables.FermiLevel` or None.
+    """
+    from .observables import FermiLevel, fermi_level
+
+    if (fermi_energy is None) == (electrons is None):
+        raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
+                                "absolute energies) or --electrons N")
+    if electrons is not None:
+        return fermi_level(model, finite_option("--electrons", electrons, minimum=0.0,
+                                                strict=True))
+    finite_option("--fermi-energy", fermi_energy)
+    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None

@@ -17,9 +17,11 @@ from orbdiff.cliutils import (
     parse_energies,
     parse_parameters,
     reports_errors,
+    wannier_fermi_level,
+    wannier_options,
+    wannier_parameters,
     write_json,
 )
-from orbdiff.observables import FermiLevel, fermi_level
 from orbdiff.observables.convergence import ConvergenceWarning, check_convergence_options
 
 from .materials import material_diffusivity, relative_to_fermi_level
@@ -35,15 +37,7 @@ _MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
                       "-1:1:41 --format json")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Ta.")
-@click.option("--wannier", default=None, metavar="SEEDNAME",
-              help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat).")
-@click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
-              default="interleaved", show_default=True,
-              help="Wannier90 spinor files: up/down per orbital, or all up then all down.")
-@click.option("--fermi-energy", type=float, default=None,
-              help="Wannier90: E_F (eV) the energies are measured from (0: absolute).")
-@click.option("--electrons", type=float, default=None,
-              help="Wannier90: electrons per cell; E_F from the bands.")
+@wannier_options
 @click.option("--soc-scale", type=float, default=None,
               help="Materials: fraction of the set's spin-orbit constant (default 1).")
 @click.option("--shells", type=int, default=None, help="Materials: neighbour shells (default all).")
@@ -84,7 +78,7 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
     """
     _check_source(model_name, material, wannier, soc_scale, shells, absolute, params)
     if wannier is not None:
-        model_name, params = "wannier90", _wannier_params(wannier, spinor_ordering, params)
+        model_name, params = "wannier90", wannier_parameters(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -105,7 +99,7 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
         else:
             model = load_model(model_name, registry=registry,
                                **_model_parameters(registry, model_name, params, xi))
-            level = _wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
+            level = wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
             shift = level.energy if level else 0.0
             result = compute("diffusivity", model, energies=energy_values + shift, **settings)
             if level:
@@ -169,19 +163,3 @@ def _write(result, name, gamma, plot_path, output_format, output) -> None:
     else:
         click.echo(format_table(result))
 
-
-def _wannier_params(seedname, spinor_ordering, params):
-    """--wannier goes through the registry's ``wannier90`` model like any --model."""
-    return (f"seedname={seedname}", f"spinor_ordering={spinor_ordering}", *params)
-
-
-def _wannier_fermi_level(model, fermi_energy, electrons) -> FermiLevel | None:
-    """E_F given (None for 0: absolute energies) or found from the electron count."""
-    if (fermi_energy is None) == (electrons is None):
-        raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
-                                "absolute energies) or --electrons N")
-    if electrons is not None:
-        return fermi_level(model, finite_option("--electrons", electrons, minimum=0.0,
-                                                strict=True))
-    finite_option("--fermi-energy", fermi_energy)
-    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None

@@ -17,10 +17,13 @@ from orbdiff.cliutils import (
     parse_energies,
     parse_parameters,
     reports_errors,
+    wannier_fermi_level,
+    wannier_options,
+    wannier_parameters,
     write_json,
 )
 from orbdiff.errors import invalid
-from orbdiff.observables import FermiLevel, fermi_level
+from orbdiff.observables import FermiLevel
 
 from .result import HallResult
 from .run import material_hall, model_hall
@@ -40,15 +43,7 @@ _WANNIER_ONLY = ("--fermi-energy", "--electrons")
                "  orbdiff hall --wannier bcc_sp --electrons 1 --grid 20 --energies -0.5:0.5:11")
 @click.option("--model", "model_name", default=None, help="Registered model, e.g. bcc-p-toy.")
 @click.option("--material", default=None, help="Parameter set of a real metal, e.g. Pt.")
-@click.option("--wannier", default=None, metavar="SEEDNAME",
-              help="Wannier90 model: path without extension (.win + _hr.dat or _tb.dat).")
-@click.option("--spinor-ordering", type=click.Choice(["interleaved", "blocks"]),
-              default="interleaved", show_default=True,
-              help="Wannier90 spinor files: up/down per orbital, or all up then all down.")
-@click.option("--fermi-energy", type=float, default=None,
-              help="Wannier90: E_F (eV) the energies are measured from (0: absolute).")
-@click.option("--electrons", type=float, default=None,
-              help="Wannier90: electrons per cell; E_F from the bands.")
+@wannier_options
 @click.option("--soc-scale", type=float, default=None,
               help="Materials: fraction of the set's spin-orbit constant (default 1).")
 @click.option("--shells", type=int, default=None, help="Materials: neighbour shells (default all).")
@@ -98,7 +93,7 @@ def hall(model_name, material, wannier, spinor_ordering, fermi_energy, electrons
         finite_option("--fermi-energy", fermi_energy)
         finite_option("--electrons", electrons, minimum=0.0, strict=True)
         model_name = "wannier90"
-        params = (f"seedname={wannier}", f"spinor_ordering={spinor_ordering}", *params)
+        params = wannier_parameters(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -124,7 +119,7 @@ def hall(model_name, material, wannier, spinor_ordering, fermi_energy, electrons
             parameters["xi"] = xi
         check_model_parameters(registry, model_name, parameters)
         model = load_model(model_name, registry=registry, **parameters)
-        level = _wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
+        level = wannier_fermi_level(model, fermi_energy, electrons) if wannier else None
         result = _model_result(model, energy_values, level, options)
     if output:
         result.save(output)
@@ -163,14 +158,6 @@ def _reject_given(names, values, reason) -> None:
     given = [name for name, value in zip(names, values, strict=True) if value is not None]
     if given:
         raise OrbdiffClickError(f"{given[0]}: {reason}")
-
-
-def _wannier_fermi_level(model, fermi_energy: float | None,
-                         electrons: float | None) -> FermiLevel | None:
-    """E_F given (None for 0: absolute energies) or found from the electron count."""
-    if electrons is not None:
-        return fermi_level(model, electrons)
-    return FermiLevel(fermi_energy, 0.0, 0, ()) if fermi_energy else None
 
 
 def _model_result(model, energies, level: FermiLevel | None, options) -> HallResult:
