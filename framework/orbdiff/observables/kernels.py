@@ -3,6 +3,9 @@
 With constant broadening the Green's functions are diagonal in the band basis,
 ``g^R_n(E) = 1/(E − ε_n + iΓ)`` and ``g^A = (g^R)*``, so every trace below is a
 contraction of band-basis matrices with these diagonals, for all energies at once.
+The three-Green's-function traces are evaluated by per-energy matrix products for
+few energies and by partial fractions in E (:mod:`orbdiff.observables.poles`) for
+many; the crossover is measured in ``benchmarks/run.py``, case K.
 """
 
 from __future__ import annotations
@@ -16,8 +19,21 @@ __all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "green_traces",
            "kubo_traces", "spectral_diagonal"]
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
-#: energy-innermost compiled kernel (the crossover measured in benchmarks/run.py, case K).
+#: partial-fraction (pole) evaluation (the crossover measured in benchmarks/run.py, case K).
 FEW_ENERGIES = 12
+
+#: Above this many energies the charge traces use partial fractions too (the Kubo
+#: trace stays with the per-energy products: measured faster at 201 energies).
+FEW_PAIR_ENERGIES = 12
+
+
+def _trace_kernel(n_energies: int):
+    """The evaluation of the three-Green's-function trace for this many energies."""
+    if n_energies <= FEW_ENERGIES:
+        return im_green_traces_products
+    from .poles import im_green_traces_poles  # imports numba only when needed
+
+    return im_green_traces_poles
 
 
 def green_traces(
@@ -32,7 +48,7 @@ def green_traces(
     This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13)
     (``Re Tr[j Im X] = Im Tr[j X]``). Up to :data:`FEW_ENERGIES` energies it is
     evaluated by per-energy matrix products (:mod:`orbdiff.observables.products`),
-    beyond by the energy-innermost compiled kernel (:mod:`orbdiff.observables.compiled`).
+    beyond by partial fractions in E (:mod:`orbdiff.observables.poles`).
 
     Parameters
     ----------
@@ -51,10 +67,7 @@ def green_traces(
     (n_E, n_s, 3, n_c, 3) ndarray of float
         Indices (E, s, i, c, j), in eV⁻¹·(eV·Å)² = Å² / eV.
     """
-    if len(energies) <= FEW_ENERGIES:
-        kernel = im_green_traces_products
-    else:
-        from .compiled import im_green_traces as kernel  # imports numba only when needed
+    kernel = _trace_kernel(len(energies))
     return kernel(bands.energies, bands.velocities, sources, currents, bands.weights,
                   energies, gamma)
 
@@ -63,15 +76,18 @@ def charge_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.nda
     """Weighted sum over k of ``Im Tr[ħv_j G^R G^A ħv_i G^A]``, shape (n_E, 3 (i), 3 (j)).
 
     :func:`green_traces` with unit source and current, in O(N²) per k-point and energy:
-    ``Im Σ_{n,p} v_j[p, n] v_i[n, p] |g_n|² g^A_p`` (for many energies the compiled
-    kernel, which shares the energy loop). In Å²/eV.
+    ``Im Σ_{n,p} v_j[p, n] v_i[n, p] |g_n|² g^A_p`` (for many energies the pole
+    evaluation with unit operators, O(N) per energy). In Å²/eV.
     """
     v = bands.velocities
     n_k, n = bands.energies.shape
-    if len(energies) > FEW_ENERGIES:
-        unit = np.broadcast_to(np.eye(n, dtype=complex), (n_k, 1, n, n))
-        return green_traces(bands, energies, gamma, unit, unit)[:, 0, :, 0, :]
     pair = v[:, :, None] * np.swapaxes(v, -1, -2)[:, None, :]  # v_i[n, p] v_j[p, n]
+    if len(energies) > FEW_PAIR_ENERGIES:
+        from .poles import pair_traces_poles
+
+        pair = pair.reshape(n_k, 9, n, n) / (-2j * gamma)  # g^R_n g^A_n = (g^R_n − g^A_n)/d_nn
+        return pair_traces_poles(bands.energies, pair, -pair, bands.weights, energies,
+                                 gamma).imag.reshape(-1, 3, 3)
     g_a = 1.0 / (energies[None, None, :] - bands.energies[:, :, None] - 1j * gamma)  # (k,N,E)
     partial = (pair.reshape(n_k, 9 * n, n) @ g_a).reshape(n_k, 9, n, -1)  # Σ_p pair g^A_p
     weighted = (np.abs(g_a) ** 2) * bands.weights[:, None, None]

@@ -42,16 +42,45 @@ errors are thus ≤ 2·10⁻¹³ relative to the size of the individual terms, w
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-__all__ = ["CLUSTER", "TAYLOR_TOLERANCE", "im_green_traces_poles"]
+__all__ = ["CLUSTER", "TAYLOR_TOLERANCE", "im_green_traces_poles", "pair_traces_poles",
+           "taylor_order"]
 
 #: Bands closer than CLUSTER·Γ are one cluster (a multiple pole with a Taylor series).
 CLUSTER = 1e-3
 #: Bound on the relative truncation error of the Taylor series of a cluster.
 TAYLOR_TOLERANCE = 1e-13
-#: k-points whose coefficients are held at once (bounds the working memory).
-SUB_BLOCK = 32
+#: Working memory of the coefficients of one sub-block of k-points, in bytes.
+SUB_BLOCK_BYTES = 16 * 2**20
+
+
+def _sub_block(n: int, n_s: int, n_c: int, n_energies: int) -> int:
+    """k-points whose coefficients and basis fit in :data:`SUB_BLOCK_BYTES`."""
+    per_k = 16 * n * (n * (18 * n_c + 12 * n_s + 12) + 4 * n_energies)
+    return int(max(1, min(4096, SUB_BLOCK_BYTES // per_k)))
+
+
+def _advanced(energies: np.ndarray, poles: np.ndarray, gamma: float) -> np.ndarray:
+    """g^A = 1/(E − ε − iΓ), (n_E, n_poles) for energies E and poles ε in eV; eV⁻¹."""
+    x = energies[:, None] - poles.reshape(1, -1)
+    scale = 1.0 / (x * x + gamma * gamma)
+    g = np.empty(x.shape, dtype=complex)
+    g.real = x * scale
+    g.imag = gamma * scale
+    return g
+
+
+def _powers(g: np.ndarray, lowest: int, highest: int) -> list[np.ndarray]:
+    """[g^lowest, …, g^highest] by repeated products (lowest ≥ 1)."""
+    power = g
+    for _ in range(lowest - 1):
+        power = power * g
+    out = [power]
+    for _ in range(highest - lowest):
+        out.append(out[-1] * g)
+    return out
 
 
 def _currents(velocities: np.ndarray, currents: np.ndarray) -> np.ndarray:
@@ -76,6 +105,9 @@ def _clusters(eps: np.ndarray, gamma: float) -> tuple[np.ndarray, np.ndarray, np
 def taylor_order(radius: float, gamma: float) -> int:
     """Least K with (K+2)(ρ/Γ)^(K+1)/(1 − ρ/Γ) ≤ TAYLOR_TOLERANCE (ρ, Γ in eV)."""
     ratio = radius / gamma
+    if ratio >= 0.5:  # only a chain of > 1000 bands each closer than CLUSTER·Γ
+        raise ValueError(f"cluster radius {radius} eV too wide for Γ = {gamma} eV; "
+                         f"accepted: below Γ/2")
     order = 0
     while (order + 2) * ratio ** (order + 1) / (1 - ratio) > TAYLOR_TOLERANCE:
         order += 1
@@ -112,32 +144,59 @@ def _coefficients(eps, velocities, sources, currents, gamma):
     first = first.reshape(n_k, n, 3 * n_s, big)  # (s, i) → s·3 + i
     second = y.transpose(0, 3, 1, 2) @ current.transpose(0, 2, 3, 1)
     simple = -np.conj(alpha) - alpha_t - first + second
-    return simple, _cluster_terms(scaled_sources, velocities, current, same, delta, gamma)
+    owner, leader, terms = _cluster_terms(scaled_sources, velocities, current, same, delta,
+                                          gamma)
+    return simple, centre[owner, leader], owner, terms
 
 
 def _cluster_terms(scaled_sources, velocities, current, same, delta, gamma):
     """Per cluster (in k-block order) e_r = −Σ_{m,p in it} D[m, p] h_r(δ_m, δ_p).
 
-    Returns the (k-point, band) of each cluster's first band, (n_cl, 2) ints, and the
+    Returns the k-point and first band of each cluster, (n_cl,) ints each, and the
     coefficients, (n_cl, K+1, 3 n_s, 3 n_c) complex.
     """
-    n_k, n_s, n, _ = scaled_sources.shape
-    big = current.shape[1]
     order = taylor_order(float(np.abs(delta).max(initial=0.0)), gamma)
-    k, m, p = np.nonzero(same)  # (k, m, p) ascending: each cluster's pairs are contiguous
-    # D[m, p] = V_i[m, p] Σ_n J[p, n] Sd[n, m], for the pairs only: (L, s, i, cj)
-    product = current[k, :, p, :] @ np.swapaxes(scaled_sources[k, :, :, m], 1, 2)  # (L, cj, s)
-    d = np.swapaxes(product, 1, 2)[:, :, None, :] * velocities[k, :, m, p][:, None, :, None]
-    d = d.reshape(len(k), 3 * n_s, big)
-    x, y = delta[k, m], delta[k, p]
-    terms = np.empty((len(k), order + 1, 3 * n_s, big), dtype=complex)
-    for r in range(order + 1):
-        h = sum(x**a * y ** (r - a) for a in range(r + 1))
-        terms[:, r] = -h[:, None, None] * d
-    first = np.ones(len(k), dtype=bool)  # a pair opens a cluster when (k, m) changes
-    first[1:] = (k[1:] != k[:-1]) | (m[1:] != m[:-1]) & ~same[k[1:], m[:-1], m[1:]]
-    starts = np.flatnonzero(first)
-    return np.stack([k[starts], m[starts]], axis=1), np.add.reduceat(terms, starts, axis=0)
+    first = np.ones(delta.shape, dtype=bool)
+    first[:, 1:] = ~same[:, np.arange(1, delta.shape[1]), np.arange(delta.shape[1] - 1)]
+    index = np.cumsum(first).reshape(delta.shape) - 1  # cluster of each (k, band)
+    size = same.sum(axis=2)
+    owner, leader = np.nonzero(first)
+    terms = np.zeros((len(owner), order + 1, 3 * scaled_sources.shape[1], current.shape[1]),
+                     dtype=complex)
+    _accumulate_clusters(scaled_sources, velocities, current, index, leader[index], size,
+                         delta, terms)
+    return owner, leader, terms
+
+
+@numba.njit(cache=True, nogil=True)
+def _accumulate_clusters(scaled_sources, velocities, current, index, leader, size, delta,
+                         terms):
+    """terms[c, r, 3s + i, cj] −= Σ_{m,p ∈ c} V_i[m, p] (J_cj Sd_s)[p, m] h_r(δ_m, δ_p)."""
+    n_k, n_s, n = scaled_sources.shape[0], scaled_sources.shape[1], scaled_sources.shape[2]
+    big, n_r = current.shape[1], terms.shape[1]
+    product = np.empty((big, n_s), dtype=np.complex128)
+    h = np.empty(n_r)
+    for k in range(n_k):
+        for m in range(n):
+            c = index[k, m]
+            for p in range(leader[k, m], leader[k, m] + size[k, m]):
+                for r in range(n_r):  # h_r(x, y) = Σ_a x^a y^(r−a)
+                    h[r] = 0.0
+                    for a in range(r + 1):
+                        h[r] += delta[k, m] ** a * delta[k, p] ** (r - a)
+                product[:] = 0.0
+                for s in range(n_s):
+                    for q in range(n):
+                        left = scaled_sources[k, s, q, m]
+                        for b in range(big):
+                            product[b, s] += current[k, b, p, q] * left
+                for s in range(n_s):
+                    for i in range(3):
+                        vel = velocities[k, i, m, p]
+                        for b in range(big):
+                            value = vel * product[b, s]
+                            for r in range(n_r):
+                                terms[c, r, 3 * s + i, b] -= h[r] * value
 
 
 def im_green_traces_poles(
@@ -162,26 +221,86 @@ def im_green_traces_poles(
     weights = np.asarray(weights, dtype=float)
     n_s, n_c = sources.shape[1], currents.shape[1]
     out = np.zeros((len(energies), 9 * n_s * n_c))
-    for start in range(0, eps.shape[0], SUB_BLOCK):
-        part = slice(start, start + SUB_BLOCK)
-        simple, cluster = _coefficients(eps[part], np.asarray(velocities[part], dtype=complex),
-                                        np.asarray(sources[part], dtype=complex),
-                                        np.asarray(currents[part], dtype=complex), gamma)
-        out += _evaluate(eps[part], simple, cluster, weights[part], energies, gamma)
+    size = _sub_block(eps.shape[1], n_s, n_c, len(energies))
+    for start in range(0, eps.shape[0], size):
+        part = slice(start, start + size)
+        poles = _coefficients(eps[part], np.asarray(velocities[part], dtype=complex),
+                              np.asarray(sources[part], dtype=complex),
+                              np.asarray(currents[part], dtype=complex), gamma)
+        out += _evaluate(eps[part], poles, weights[part], energies, gamma)
     return out.reshape(len(energies), n_s, 3, n_c, 3)
 
 
-def _evaluate(eps, simple, clusters, weights, energies, gamma):
-    """Σ_k w_k Im[Σ_m b_m g^A_m + Σ_{c,r} e_{c,r} g_c^{r+2}] as one real product."""
-    leaders, terms = clusters
+def _evaluate(eps, poles, weights, energies, gamma):
+    """Σ_k w_k Im[Σ_m b_m g^A_m + Σ_{c,r} e_{c,r} g_c^{r+2}] as one real product.
+
+    ``poles`` = (b, cluster centres in eV, their k-point, e) from :func:`_coefficients`.
+    """
+    simple, centres, owner, terms = poles
     n_k, n = eps.shape
-    _, centre, _ = _clusters(eps, gamma)
-    g_a = 1.0 / (energies[:, None] - eps.reshape(1, -1) - 1j * gamma)  # (E, k·N)
-    g_c = 1.0 / (energies[:, None] - centre[leaders[:, 0], leaders[:, 1]] - 1j * gamma)
-    powers = g_c[..., None] ** np.arange(2, terms.shape[1] + 2)  # (E, n_cl, K+1)
-    basis = np.concatenate([g_a, powers.reshape(len(energies), -1)], axis=1)
+    powers = np.stack(_powers(_advanced(energies, centres, gamma), 2, terms.shape[1] + 1),
+                      axis=2)  # (E, n_cl, K+1)
+    basis = np.concatenate([_advanced(energies, eps, gamma),  # (E, k·N)
+                            powers.reshape(len(energies), -1)], axis=1)
     simple = simple * weights[:, None, None, None]
-    terms = terms * weights[leaders[:, 0], None, None, None]
+    terms = terms * weights[owner, None, None, None]
     coefficients = np.concatenate([simple.reshape(n_k * n, -1),
                                    terms.reshape(-1, simple.shape[2] * simple.shape[3])])
     return basis.real @ coefficients.imag + basis.imag @ coefficients.real
+
+
+def pair_traces_poles(eps: np.ndarray, retarded: np.ndarray, advanced: np.ndarray,
+                      weights: np.ndarray, energies: np.ndarray, gamma: float) -> np.ndarray:
+    """``Σ_k w_k Σ_{n,p} (F[n, p] g^R_n g^A_p + H[n, p] g^A_n g^A_p)`` for all energies.
+
+    The two-Green's-function sums (charge and Kubo traces) by the same partial
+    fractions and clusters as :func:`im_green_traces_poles`, O(N²) per k-point once
+    and O(N) per energy and component.
+
+    Parameters
+    ----------
+    eps : (n_k, N) ndarray of float
+        Band energies in eV, ascending.
+    retarded, advanced : (n_k, n_q, N, N) ndarray of complex
+        F and H, any unit u.
+    weights : (n_k,) ndarray of float
+    energies : (n_E,) ndarray of float
+        eV.
+    gamma : float
+        Broadening Γ in eV.
+
+    Returns
+    -------
+    (n_E, n_q) ndarray of complex
+        In u/eV².
+    """
+    out = np.zeros((len(energies), retarded.shape[1]), dtype=complex)
+    size = _sub_block(eps.shape[1], 0, 1, len(energies))
+    for start in range(0, eps.shape[0], size):
+        part = slice(start, start + size)
+        out += _pair_block(eps[part], retarded[part], advanced[part], weights[part], energies,
+                           gamma)
+    return out
+
+
+def _pair_block(eps, retarded, advanced, weights, energies, gamma):
+    """:func:`pair_traces_poles` for one block of k-points."""
+    same, centre, delta = _clusters(eps, gamma)
+    inv_d = 1.0 / (eps[:, :, None] - eps[:, None, :] - 2j * gamma)  # 1/d_np
+    scaled = retarded * inv_d[:, None]  # g^R_n g^A_p = (g^R_n − g^A_p)/d_np
+    differences = eps[:, :, None] - eps[:, None, :]
+    inverse_gap = np.where(same, 0.0, 1.0 / np.where(same, 1.0, differences))
+    symmetric = advanced + np.swapaxes(advanced, -1, -2)
+    on_advanced = -scaled.sum(axis=2) + (symmetric * inverse_gap[:, None]).sum(axis=3)
+    order = taylor_order(float(np.abs(delta).max(initial=0.0)), gamma)
+    inside = advanced * same[:, None]  # band m's slot: Σ_{p in its cluster} H[m, p] h_r
+    slots = [(inside * sum(delta[:, None, :, None] ** a * delta[:, None, None, :] ** (r - a)
+                           for a in range(r + 1))).sum(axis=3) for r in range(order + 1)]
+    coefficients = np.concatenate([scaled.sum(axis=3), on_advanced, *slots], axis=2)
+    coefficients = coefficients * weights[:, None, None]  # (k, q, (K+3)·N)
+    n_e, shape = len(energies), (len(energies), *eps.shape)
+    g_a = _advanced(energies, eps, gamma).reshape(shape)  # (E, k, N)
+    powers = _powers(_advanced(energies, centre, gamma).reshape(shape), 2, order + 2)
+    basis = np.concatenate([np.conj(g_a), g_a, *powers], axis=2)
+    return basis.reshape(n_e, -1) @ np.swapaxes(coefficients, 1, 2).reshape(
+        -1, coefficients.shape[1])
