@@ -1,9 +1,10 @@
-"""The two evaluations of the three-Green's-function trace against a literal sum."""
+"""The three evaluations of the three-Green's-function trace against a literal sum."""
 
 import numpy as np
 import pytest
 
 from orbdiff.observables.compiled import im_green_traces
+from orbdiff.observables.poles import im_green_traces_poles
 from orbdiff.observables.products import im_green_traces_products
 
 
@@ -26,7 +27,8 @@ def _literal(eps, v, s, o, w, energies, gamma):
     return out
 
 
-@pytest.mark.parametrize("kernel", [im_green_traces, im_green_traces_products])
+@pytest.mark.parametrize("kernel", [im_green_traces, im_green_traces_products,
+                                    im_green_traces_poles])
 def test_kernel_equals_the_literal_sum(kernel):
     rng = np.random.default_rng(3)
     n_k, n = 3, 6

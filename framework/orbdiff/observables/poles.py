@@ -45,11 +45,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .products import im_green_traces_products
+
 __all__ = ["CLUSTER", "TAYLOR_TOLERANCE", "im_green_traces_poles", "pair_traces_poles",
            "taylor_order"]
 
 #: Bands closer than CLUSTER·Γ are one cluster (a multiple pole with a Taylor series).
-CLUSTER = 1e-3
+CLUSTER = 2e-2
 #: Bound on the relative truncation error of the Taylor series of a cluster.
 TAYLOR_TOLERANCE = 1e-13
 #: Working memory of the coefficients of one sub-block of k-points, in bytes.
@@ -72,17 +74,6 @@ def _advanced(energies: np.ndarray, poles: np.ndarray, gamma: float) -> np.ndarr
     return g
 
 
-def _powers(g: np.ndarray, lowest: int, highest: int) -> list[np.ndarray]:
-    """[g^lowest, …, g^highest] by repeated products (lowest ≥ 1)."""
-    power = g
-    for _ in range(lowest - 1):
-        power = power * g
-    out = [power]
-    for _ in range(highest - lowest):
-        out.append(out[-1] * g)
-    return out
-
-
 def _currents(velocities: np.ndarray, currents: np.ndarray) -> np.ndarray:
     """J[k, c, j] = ½{V_j, O_c} = ½(X + X†) with X = V_j O_c, shape (n_k, n_c, 3, N, N)."""
     n_k, _, n, _ = velocities.shape
@@ -103,19 +94,43 @@ def _clusters(eps: np.ndarray, gamma: float) -> tuple[np.ndarray, np.ndarray, np
 
 
 def taylor_order(radius: float, gamma: float) -> int:
-    """Least K with (K+2)(ρ/Γ)^(K+1)/(1 − ρ/Γ) ≤ TAYLOR_TOLERANCE (ρ, Γ in eV)."""
-    ratio = radius / gamma
-    if ratio >= 0.5:  # only a chain of > 1000 bands each closer than CLUSTER·Γ
+    """Least K with (K+2)(ρ/Γ)^(K+1)/(1 − ρ/Γ) ≤ TAYLOR_TOLERANCE (ρ, Γ in eV).
+
+    Raises ValueError for ρ ≥ Γ/4 (a chain of dozens of bands each closer than
+    CLUSTER·Γ), where the series would converge slowly.
+    """
+    orders = _taylor_orders(np.array([radius / gamma]))
+    if orders is None:
         raise ValueError(f"cluster radius {radius} eV too wide for Γ = {gamma} eV; "
-                         f"accepted: below Γ/2")
-    order = 0
-    while (order + 2) * ratio ** (order + 1) / (1 - ratio) > TAYLOR_TOLERANCE:
-        order += 1
-    return order
+                         f"accepted: below Γ/4")
+    return int(orders[0])
 
 
-def _coefficients(eps, velocities, sources, currents, gamma):
-    """Simple-pole b (n_k, N, n_s·3, n_c·3) and cluster e (n_k, N, K+1, ...) coefficients."""
+def _taylor_orders(ratio: np.ndarray) -> np.ndarray | None:
+    """:func:`taylor_order` of every radius ρ/Γ in ``ratio``; None if one is ≥ 1/4."""
+    if ratio.size and ratio.max() >= 0.25:
+        return None
+    orders = np.zeros(ratio.shape, dtype=np.int64)
+    while True:
+        bound = (orders + 2) * ratio ** (orders + 1) / (1 - ratio)
+        above = bound > TAYLOR_TOLERANCE
+        if not above.any():
+            return orders
+        orders[above] += 1
+
+
+def _band_orders(same: np.ndarray, delta: np.ndarray, gamma: float) -> np.ndarray | None:
+    """Taylor order of the cluster of each band (n_k, N), None if one is too wide."""
+    radius = np.where(same, np.abs(delta)[:, None, :], 0.0).max(axis=2)
+    return _taylor_orders(radius / gamma)
+
+
+def _coefficients(eps, velocities, sources, currents, gamma, clusters):
+    """Simple-pole b (n_k, N, n_s·3, n_c·3) and the cluster terms of :func:`_cluster_terms`.
+
+    ``clusters`` = (same-cluster mask, centres, δ, Taylor orders) of :func:`_clusters` and
+    :func:`_band_orders`.
+    """
     n_k, n = eps.shape
     n_s, n_c = sources.shape[1], currents.shape[1]
     big = 3 * n_c
@@ -123,7 +138,7 @@ def _coefficients(eps, velocities, sources, currents, gamma):
     scaled_sources = sources * inv_d[:, None]  # Sd[n, m] = S[n, m]/d_nm
     stacked_sources = scaled_sources.reshape(n_k, n_s * n, n)
     current = _currents(velocities, currents).reshape(n_k, big, n, n)
-    same, centre, delta = _clusters(eps, gamma)
+    same, centre, delta, orders = clusters
     differences = eps[:, :, None] - eps[:, None, :]
     inverse_gap = np.where(same, 0.0, 1.0 / np.where(same, 1.0, differences))  # Q[m, p]
     gapped_velocities = velocities * inverse_gap[:, None]  # VQ_i[m, p]
@@ -144,28 +159,30 @@ def _coefficients(eps, velocities, sources, currents, gamma):
     first = first.reshape(n_k, n, 3 * n_s, big)  # (s, i) → s·3 + i
     second = y.transpose(0, 3, 1, 2) @ current.transpose(0, 2, 3, 1)
     simple = -np.conj(alpha) - alpha_t - first + second
-    owner, leader, terms = _cluster_terms(scaled_sources, velocities, current, same, delta,
-                                          gamma)
-    return simple, centre[owner, leader], owner, terms
+    owner, leader, order, terms = _cluster_terms(scaled_sources, velocities, current, same,
+                                                 delta, orders)
+    return simple, centre[owner, leader], owner, order, terms
 
 
-def _cluster_terms(scaled_sources, velocities, current, same, delta, gamma):
-    """Per cluster (in k-block order) e_r = −Σ_{m,p in it} D[m, p] h_r(δ_m, δ_p).
+def _cluster_terms(scaled_sources, velocities, current, same, delta, orders):
+    """Per cluster (in k-block order) e_r = −Σ_{m,p in it} D[m, p] h_r(δ_m, δ_p), r ≤ K_c.
 
-    Returns the k-point and first band of each cluster, (n_cl,) ints each, and the
-    coefficients, (n_cl, K+1, 3 n_s, 3 n_c) complex.
+    Returns the k-point, first band and order r of each term, (n_terms,) ints each,
+    and the terms, (n_terms, 3 n_s, 3 n_c) complex.
     """
-    order = taylor_order(float(np.abs(delta).max(initial=0.0)), gamma)
     first = np.ones(delta.shape, dtype=bool)
     first[:, 1:] = ~same[:, np.arange(1, delta.shape[1]), np.arange(delta.shape[1] - 1)]
     index = np.cumsum(first).reshape(delta.shape) - 1  # cluster of each (k, band)
     size = same.sum(axis=2)
     owner, leader = np.nonzero(first)
-    terms = np.zeros((len(owner), order + 1, 3 * scaled_sources.shape[1], current.shape[1]),
-                     dtype=complex)
+    cluster_orders = orders[owner, leader]
+    terms = np.zeros((len(owner), cluster_orders.max(initial=0) + 1,
+                      3 * scaled_sources.shape[1], current.shape[1]), dtype=complex)
     _accumulate_clusters(scaled_sources, velocities, current, index, leader[index], size,
                          delta, terms)
-    return owner, leader, terms
+    kept = np.arange(terms.shape[1])[None, :] <= cluster_orders[:, None]  # (n_cl, K+1)
+    cluster, order = np.nonzero(kept)
+    return owner[cluster], leader[cluster], order, terms[kept]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -224,9 +241,16 @@ def im_green_traces_poles(
     size = _sub_block(eps.shape[1], n_s, n_c, len(energies))
     for start in range(0, eps.shape[0], size):
         part = slice(start, start + size)
-        poles = _coefficients(eps[part], np.asarray(velocities[part], dtype=complex),
-                              np.asarray(sources[part], dtype=complex),
-                              np.asarray(currents[part], dtype=complex), gamma)
+        arrays = (eps[part], np.asarray(velocities[part], dtype=complex),
+                  np.asarray(sources[part], dtype=complex),
+                  np.asarray(currents[part], dtype=complex))
+        same, centre, delta = _clusters(eps[part], gamma)
+        orders = _band_orders(same, delta, gamma)
+        if orders is None:  # a cluster too wide for the series: per-energy products
+            out += im_green_traces_products(*arrays, weights[part], energies,
+                                            gamma).reshape(len(energies), -1)
+            continue
+        poles = _coefficients(*arrays, gamma, (same, centre, delta, orders))
         out += _evaluate(eps[part], poles, weights[part], energies, gamma)
     return out.reshape(len(energies), n_s, 3, n_c, 3)
 
@@ -234,18 +258,20 @@ def im_green_traces_poles(
 def _evaluate(eps, poles, weights, energies, gamma):
     """Σ_k w_k Im[Σ_m b_m g^A_m + Σ_{c,r} e_{c,r} g_c^{r+2}] as one real product.
 
-    ``poles`` = (b, cluster centres in eV, their k-point, e) from :func:`_coefficients`.
+    ``poles`` = (b, centre in eV, k-point and order r of each cluster term, the terms)
+    from :func:`_coefficients`.
     """
-    simple, centres, owner, terms = poles
+    simple, centres, owner, order, terms = poles
     n_k, n = eps.shape
-    powers = np.stack(_powers(_advanced(energies, centres, gamma), 2, terms.shape[1] + 1),
-                      axis=2)  # (E, n_cl, K+1)
-    basis = np.concatenate([_advanced(energies, eps, gamma),  # (E, k·N)
-                            powers.reshape(len(energies), -1)], axis=1)
+    g_c = _advanced(energies, centres, gamma)
+    powers = g_c * g_c
+    for r in range(1, order.max(initial=0) + 1):
+        powers[:, order >= r] *= g_c[:, order >= r]
+    basis = np.concatenate([_advanced(energies, eps, gamma), powers], axis=1)  # (E, k·N + ·)
     simple = simple * weights[:, None, None, None]
-    terms = terms * weights[owner, None, None, None]
+    terms = terms * weights[owner, None, None]
     coefficients = np.concatenate([simple.reshape(n_k * n, -1),
-                                   terms.reshape(-1, simple.shape[2] * simple.shape[3])])
+                                   terms.reshape(len(terms), -1)])
     return basis.real @ coefficients.imag + basis.imag @ coefficients.real
 
 
@@ -286,21 +312,29 @@ def pair_traces_poles(eps: np.ndarray, retarded: np.ndarray, advanced: np.ndarra
 def _pair_block(eps, retarded, advanced, weights, energies, gamma):
     """:func:`pair_traces_poles` for one block of k-points."""
     same, centre, delta = _clusters(eps, gamma)
+    orders = _band_orders(same, delta, gamma)
+    if orders is None:  # a cluster too wide for the series: energy by energy
+        g_a = _advanced(energies, eps, gamma).reshape(len(energies), *eps.shape)
+        return (np.einsum("kqnp,ekn,ekp,k->eq", retarded, np.conj(g_a), g_a, weights)
+                + np.einsum("kqnp,ekn,ekp,k->eq", advanced, g_a, g_a, weights))
     inv_d = 1.0 / (eps[:, :, None] - eps[:, None, :] - 2j * gamma)  # 1/d_np
     scaled = retarded * inv_d[:, None]  # g^R_n g^A_p = (g^R_n − g^A_p)/d_np
     differences = eps[:, :, None] - eps[:, None, :]
     inverse_gap = np.where(same, 0.0, 1.0 / np.where(same, 1.0, differences))
     symmetric = advanced + np.swapaxes(advanced, -1, -2)
     on_advanced = -scaled.sum(axis=2) + (symmetric * inverse_gap[:, None]).sum(axis=3)
-    order = taylor_order(float(np.abs(delta).max(initial=0.0)), gamma)
+    weighted = weights[:, None, None]
+    columns = [np.conj(_advanced(energies, eps, gamma)), _advanced(energies, eps, gamma)]
+    rows = [np.swapaxes(c * weighted, 1, 2).reshape(-1, retarded.shape[1])
+            for c in (scaled.sum(axis=3), on_advanced)]
     inside = advanced * same[:, None]  # band m's slot: Σ_{p in its cluster} H[m, p] h_r
-    slots = [(inside * sum(delta[:, None, :, None] ** a * delta[:, None, None, :] ** (r - a)
-                           for a in range(r + 1))).sum(axis=3) for r in range(order + 1)]
-    coefficients = np.concatenate([scaled.sum(axis=3), on_advanced, *slots], axis=2)
-    coefficients = coefficients * weights[:, None, None]  # (k, q, (K+3)·N)
-    n_e, shape = len(energies), (len(energies), *eps.shape)
-    g_a = _advanced(energies, eps, gamma).reshape(shape)  # (E, k, N)
-    powers = _powers(_advanced(energies, centre, gamma).reshape(shape), 2, order + 2)
-    basis = np.concatenate([np.conj(g_a), g_a, *powers], axis=2)
-    return basis.reshape(n_e, -1) @ np.swapaxes(coefficients, 1, 2).reshape(
-        -1, coefficients.shape[1])
+    power = _advanced(energies, centre, gamma)  # (E, k·N)
+    power = power * power
+    for r in range(orders.max(initial=0) + 1):
+        h = sum(delta[:, :, None] ** a * delta[:, None, :] ** (r - a) for a in range(r + 1))
+        keep = (orders >= r).ravel()
+        slot = np.swapaxes((inside * h[:, None]).sum(axis=3) * weighted, 1, 2)
+        rows.append(slot.reshape(-1, retarded.shape[1])[keep])
+        columns.append(power[:, keep])
+        power = power * _advanced(energies, centre, gamma)
+    return np.concatenate(columns, axis=1) @ np.concatenate(rows)
