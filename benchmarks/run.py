@@ -7,7 +7,7 @@ Cases (issue 4):
       ``benchmarks/reference.py`` (component by component, and batched) in the same
       process: speed ratios and max deviation
   S   scaling: the engine's cost versus k-points and number of energies
-  K   the two trace kernels per k-point versus the number of energies (FEW_ENERGIES)
+  K   the three trace kernels per k-point versus the number of energies (FEW_ENERGIES)
   E1  Ta 50³ at E_F only: k-space part against the batched direct reference per
       full-grid k-point, and the fixed costs (imports, model, Fermi level, wedge)
   CLI the whole ``orbdiff diffusivity --material Ta ... --grid 50 --energies 0`` command
@@ -42,6 +42,7 @@ from orbdiff.observables import BandData, sampling
 from orbdiff.observables.blas import single_threaded_blas
 from orbdiff.observables.compiled import im_green_traces
 from orbdiff.observables.fermi import fermi_level
+from orbdiff.observables.poles import im_green_traces_poles
 from orbdiff.observables.products import im_green_traces_products
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
@@ -95,6 +96,8 @@ def full_case(name: str, repeat: int, unit: float) -> dict:
     model, centre = models()["toy" if name == "B1" else "Ta"]
     warm_up(model)
     energies = centre + np.linspace(-1.5, 1.5, 201)
+    # the many-energy kernels too (numba caches loaded or compiled outside the timing)
+    compute_diffusion(model, KGrid(model.crystal, 2), energies, GAMMA)
     grid = KGrid(model.crystal, 50)
     seconds, peak, _ = measure(lambda: compute_diffusion(model, grid, energies, GAMMA), repeat)
     return {"case": name, "model": model.name, "states": model.n_states, "grid": 50,
@@ -149,25 +152,26 @@ def scaling_case(unit: float) -> list[dict]:
 
 
 def kernel_case(unit: float) -> list[dict]:
-    """Both trace kernels on the same 256 Ta wedge points, one thread, by energy count."""
+    """The trace kernels on the same 256 wedge points, one thread, by energy count."""
     with single_threaded_blas():  # as inside the engine
-        return _kernel_rows()
+        return _kernel_rows("Ta") + _kernel_rows("toy")
 
 
-def _kernel_rows() -> list[dict]:
-    model, centre = models()["Ta"]
+def _kernel_rows(name: str) -> list[dict]:
+    model, centre = models()[name]
     points = sampling(model, KGrid(model.crystal, 50)).points[:256]
     bands = BandData.from_model(model, points, angular_momentum_operators(model))
     args = (bands.energies, bands.velocities, bands.operators, bands.operators, bands.weights)
+    kernels = (("products", im_green_traces_products), ("compiled", im_green_traces),
+               ("poles", im_green_traces_poles))
     rows = []
-    for n_energies in (1, 2, 4, 6, 8, 12, 16, 32):
+    for n_energies in (1, 2, 4, 8, 12, 16, 24, 32, 64, 201):
         energies = centre + np.linspace(-0.5, 0.5, n_energies)
-        row = {"case": "K", "model": "Ta", "k_points": len(points), "energies": n_energies}
-        for name, kernel in (("products", im_green_traces_products),
-                             ("compiled", im_green_traces)):
+        row = {"case": "K", "model": name, "k_points": len(points), "energies": n_energies}
+        for label, kernel in kernels:
             kernel(*(a[:2] for a in args), energies, GAMMA)  # compile / warm
             seconds, _, _ = measure(lambda k=kernel, e=energies: k(*args, e, GAMMA), 3)
-            row[f"{name}_us_per_k"] = 1e6 * seconds / len(points)
+            row[f"{label}_us_per_k"] = 1e6 * seconds / len(points)
         rows.append(row)
     return rows
 

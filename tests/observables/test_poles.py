@@ -6,7 +6,7 @@ from reference import direct_diffusivities_vectorized
 
 import orbdiff
 from orbdiff.observables import BandData, charge_traces
-from orbdiff.observables.kernels import FEW_ENERGIES, green_traces
+from orbdiff.observables.kernels import FEW_ENERGIES, few_energies, green_traces
 from orbdiff.observables.poles import CLUSTER, im_green_traces_poles, taylor_order
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
@@ -108,7 +108,7 @@ def _models(registry):
 def test_many_energy_engine_equals_direct_inversion(registry, name):
     model, centre = _models(registry)[name]
     grid = KGrid(model.crystal, 3)
-    energies = centre + np.linspace(-0.6, 0.6, FEW_ENERGIES + 5)
+    energies = centre + np.linspace(-0.6, 0.6, few_energies(model.n_states) + 5)  # poles
     fast = compute_diffusion(model, grid, energies, gamma=0.15, symmetry=False)
     charge, tensor = direct_diffusivities_vectorized(model, grid.cartesian, energies, 0.15)
     scale = np.abs(tensor).max()

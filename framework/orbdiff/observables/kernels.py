@@ -15,21 +15,31 @@ import numpy as np
 from .bands import BandData
 from .products import im_green_traces_products
 
-__all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "green_traces",
+__all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "few_energies", "green_traces",
            "kubo_traces", "spectral_diagonal"]
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
-#: partial-fraction (pole) evaluation (the crossover measured in benchmarks/run.py, case K).
+#: partial-fraction (pole) evaluation: the crossover measured in benchmarks/run.py,
+#: case K, for Ta (N = 18: poles faster from 12 energies on) ...
 FEW_ENERGIES = 12
+#: ... and for small models (N ≤ SMALL_MODEL, toy N = 6: from 24 energies on), where
+#: the pole coefficients cost numpy overhead rather than N³ products.
+FEW_ENERGIES_SMALL = 24
+SMALL_MODEL = 8
 
 #: Above this many energies the charge traces use partial fractions too (the Kubo
 #: trace stays with the per-energy products: measured faster at 201 energies).
 FEW_PAIR_ENERGIES = 12
 
 
-def _trace_kernel(n_energies: int):
+def few_energies(n_states: int) -> int:
+    """Most energies for which the per-energy products beat the poles, at N states."""
+    return FEW_ENERGIES_SMALL if n_states <= SMALL_MODEL else FEW_ENERGIES
+
+
+def _trace_kernel(n_energies: int, n_states: int):
     """The evaluation of the three-Green's-function trace for this many energies."""
-    if n_energies <= FEW_ENERGIES:
+    if n_energies <= few_energies(n_states):
         return im_green_traces_products
     from .poles import im_green_traces_poles  # imports numba only when needed
 
@@ -46,7 +56,7 @@ def green_traces(
     """Weighted sum over k of ``Im Tr[½{ħv_j, O_c} G^R S_s G^A ħv_i G^A]`` for all s, i, c, j.
 
     This is the trace inside the diffusivities of paper Eqs. (8) and (10)–(13)
-    (``Re Tr[j Im X] = Im Tr[j X]``). Up to :data:`FEW_ENERGIES` energies it is
+    (``Re Tr[j Im X] = Im Tr[j X]``). Up to :func:`few_energies` energies it is
     evaluated by per-energy matrix products (:mod:`orbdiff.observables.products`),
     beyond by partial fractions in E (:mod:`orbdiff.observables.poles`).
 
@@ -67,7 +77,7 @@ def green_traces(
     (n_E, n_s, 3, n_c, 3) ndarray of float
         Indices (E, s, i, c, j), in eV⁻¹·(eV·Å)² = Å² / eV.
     """
-    kernel = _trace_kernel(len(energies))
+    kernel = _trace_kernel(len(energies), bands.energies.shape[1])
     return kernel(bands.energies, bands.velocities, sources, currents, bands.weights,
                   energies, gamma)
 
