@@ -22,22 +22,33 @@ matrix product (``energies × basis``)·(``basis × components``).
 Clusters and error analysis
 ---------------------------
 Bands whose consecutive gaps are at most ``τ = CLUSTER·Γ`` form a cluster c with
-centre ε̄_c (the mean); ``δ_m = ε_m − ε̄_c`` and ``ρ = max |δ_m|``. Pairs (m, p) in
-different clusters use the divided difference: the two simple poles carry
-coefficients of size ``|D|/|ε_m − ε_p|`` that cancel to a term of size ``|D|/Γ²``;
-with the rounding ``ε_mach|g| ≤ ε_mach/Γ`` of each pole, the relative error is
-``ε_mach Γ/|ε_m − ε_p| ≤ ε_mach/CLUSTER ≈ 1.1·10⁻¹³``. Pairs in one cluster use the
-expansion about its centre, ``g = 1/(E − ε̄_c − iΓ)``,
+centre ε̄_c (the mean); ``δ_m = ε_m − ε̄_c`` and ``ρ_c = max |δ_m|``.
+
+*Separated pairs* (m, p in different clusters) use the divided difference: the two
+simple poles carry coefficients ``±D/(ε_m − ε_p)`` that cancel to a term of size
+``|D|/Γ²``; with the rounding ``ε_mach|g| ≤ ε_mach/Γ`` of each pole the relative error
+is ``≈ ε_mach Γ/|ε_m − ε_p| ≤ ε_mach/CLUSTER``. Measured (tests/observables/
+test_poles.py, random Hermitian operators, N = 9) just above τ it is 5·10⁻¹² for
+CLUSTER = 10⁻³ (the traces cancel more than the estimate assumes) and 1.6·10⁻¹³ for
+CLUSTER = 0.02, the value used.
+
+*Close pairs* (one cluster, including m = p) use the expansion about the centre,
+``g = 1/(E − ε̄_c − iΓ)``,
 
     g^A_m g^A_p = Σ_r h_r(δ_m, δ_p) g^{r+2},   h_r(x, y) = Σ_{a=0}^{r} x^a y^{r−a},
 
-which has no cancellation; since ``|g| ≤ 1/Γ`` at every E, truncating after ``r = K``
-leaves a relative error ``≤ (K+2)(ρ/Γ)^{K+1}/(1 − ρ/Γ)``, and K is chosen per block of
-k-points as the least order with this below :data:`TAYLOR_TOLERANCE` (K = 0, a plain
-double pole, for exact degeneracies such as Kramers pairs; K ≈ 4 for a pair just
-below τ; a chain of n close bands has ``ρ ≤ (n−1)τ/2``, so K stays finite). Both
-errors are thus ≤ 2·10⁻¹³ relative to the size of the individual terms, whatever E
-(including E at a band energy) and whatever the spacing of the bands.
+which has no cancellation; since ``|g| ≤ 1/Γ`` at every E (also at a band energy) and
+``|h_r| ≤ (r+1)ρ^r``, truncating after ``r = K`` leaves a relative error
+``≤ (K+2)(ρ/Γ)^{K+1}/(1 − ρ/Γ)``. Each cluster gets the least K with this below
+:data:`TAYLOR_TOLERANCE` = 10⁻¹³: K = 0 (a plain double pole) for exact degeneracies
+such as Kramers pairs (ρ ~ 10⁻¹⁵ eV), K = 6 for a pair just below τ, K = 8 for a chain
+of three bands each 0.9τ apart. A chain of n close bands has ``ρ ≤ (n−1)τ/2``; a
+cluster with ρ ≥ Γ/4 (n ≳ 25 bands, each closer than τ to the next) is not expanded:
+its block of k-points falls back to the per-energy products.
+
+Both errors are thus ≲ 2·10⁻¹³ relative to the size of the traces, measured ≤ 1.6·10⁻¹³
+(pairs split by 0, 10⁻⁹, 10⁻⁶, 10⁻⁴, 0.9τ, 1.1τ and 0.05 Γ, E on and between the
+bands).
 """
 
 from __future__ import annotations
