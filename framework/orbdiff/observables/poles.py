@@ -12,7 +12,7 @@ function of E at each k-point. With ``d_nm = ε_n − ε_m − 2iΓ`` (``|d_nm| 
 
 and ``g^A_m g^A_p = (g^A_m − g^A_p)/(ε_m − ε_p)`` for separated bands, so that
 
-    T(E) = Im[Σ_m b_m g^A_m(E) + Σ_m Σ_r e_{m,r} g_{c(m)}(E)^{r+2}]
+    T(E) = Im[Σ_m b_m g^A_m(E) + Σ_c Σ_r e_{c,r} g_c(E)^{r+2}]
 
 (``Im(α g^R) = −Im(α* g^A)`` folds the g^R poles onto the g^A ones). The
 coefficients cost O(N³) matrix products once per k-point; each energy then costs
@@ -196,28 +196,32 @@ def _cluster_terms(scaled_sources, velocities, current, same, delta, orders):
     return owner[cluster], leader[cluster], order, terms[kept]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=True)
 def _accumulate_clusters(scaled_sources, velocities, current, index, leader, size, delta,
                          terms):
     """terms[c, r, 3s + i, cj] −= Σ_{m,p ∈ c} V_i[m, p] (J_cj Sd_s)[p, m] h_r(δ_m, δ_p)."""
     n_k, n_s, n = scaled_sources.shape[0], scaled_sources.shape[1], scaled_sources.shape[2]
     big, n_r = current.shape[1], terms.shape[1]
     product = np.empty((big, n_s), dtype=np.complex128)
+    column = np.empty((n_s, n), dtype=np.complex128)
     h = np.empty(n_r)
     for k in range(n_k):
         for m in range(n):
             c = index[k, m]
+            for s in range(n_s):  # Sd_s[:, m], contiguous
+                for q in range(n):
+                    column[s, q] = scaled_sources[k, s, q, m]
             for p in range(leader[k, m], leader[k, m] + size[k, m]):
                 for r in range(n_r):  # h_r(x, y) = Σ_a x^a y^(r−a)
                     h[r] = 0.0
                     for a in range(r + 1):
                         h[r] += delta[k, m] ** a * delta[k, p] ** (r - a)
-                product[:] = 0.0
-                for s in range(n_s):
-                    for q in range(n):
-                        left = scaled_sources[k, s, q, m]
-                        for b in range(big):
-                            product[b, s] += current[k, b, p, q] * left
+                for b in range(big):  # (J_b Sd_s)[p, m]
+                    for s in range(n_s):
+                        total = 0j
+                        for q in range(n):
+                            total += current[k, b, p, q] * column[s, q]
+                        product[b, s] = total
                 for s in range(n_s):
                     for i in range(3):
                         vel = velocities[k, i, m, p]
