@@ -138,18 +138,21 @@ def _elimination_order(maps: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     fastest, so the full-size passes are few.
     """
     identity = np.all(maps == np.eye(3, dtype=maps.dtype), axis=(1, 2))
-    remaining = [int(i) for i in np.flatnonzero(~identity)]
     n_points = int(np.prod(sizes))
     flat = np.unique(np.random.default_rng(0).integers(0, n_points, _ORDER_SAMPLE))
     indices = np.stack(np.unravel_index(flat, tuple(int(n) for n in sizes)))
+    lower = _flat_images(maps, sizes, indices) < flat  # (n_ops, n_sample)
+    lower[identity] = False
+    alive = np.ones(len(flat), dtype=bool)
+    remaining = list(np.flatnonzero(~identity))
     order = []
-    while remaining and len(flat):
-        lower = [(_flat_image(maps[i], sizes, indices) < flat) for i in remaining]
-        best = int(np.argmax([mask.sum() for mask in lower]))
-        if not lower[best].any():
+    while remaining:
+        counts = (lower[remaining] & alive).sum(axis=1)
+        best = int(np.argmax(counts))
+        if counts[best] == 0:
             break
+        alive &= ~lower[remaining[best]]
         order.append(remaining.pop(best))
-        flat, indices = flat[~lower[best]], indices[:, ~lower[best]]
     return np.array(order + remaining, dtype=int)
 
 
