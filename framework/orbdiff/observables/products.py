@@ -30,7 +30,8 @@ import numpy as np
 
 __all__ = ["SUB_BLOCK", "im_green_traces_products"]
 
-#: k-points evaluated together inside a block (cache-sized for N ≈ 18; benchmarks/run.py K).
+#: k-points evaluated together inside a block: cache-sized for N ≈ 18 (Ta at one energy,
+#: CPU per k-point: 8 → 87 µs, 16 → 85, 32 → 106, 64 → 118; a whole block of 1024: 168).
 SUB_BLOCK = 16
 
 
