@@ -8,7 +8,7 @@ recognized and rotated through their structure instead of two dense products eac
   and ``Q = U_↑† U_↑``, ``P = U_↑† U_↓`` (one (N×N/2)(N/2×2N) product for both),
   ``σ_x = P + P†``, ``σ_y = −i(P − P†)``, ``σ_z = 2Q − 1`` (``U_↑†U_↑ + U_↓†U_↓ = 1``);
 - spin-independent ``M ⊗ 1`` (L, projectors): ``(M ⊗ 1) U`` is ``M`` times ``U``
-  reshaped to (N/2 × 2N), a quarter of a dense product, then one product with ``U†``.
+  reshaped to (N/2 × 2N), half a dense product, then one product with ``U†``.
 
 Any other operator takes the dense path.
 """
@@ -23,7 +23,7 @@ import numpy as np
 from ..basis.spin import pauli_matrices
 from ..hamiltonian.model import TightBindingModel
 
-__all__ = ["BandData", "structured_to_band_basis", "to_band_basis"]
+__all__ = ["BandData", "operator_structure", "structured_to_band_basis", "to_band_basis"]
 
 
 def hermitian_to_band_basis(operators: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -118,10 +118,21 @@ def _orbital_to_band_basis(orbital: np.ndarray, vectors: np.ndarray) -> np.ndarr
 
 
 def structured_to_band_basis(operators: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """``U† O U`` for Hermitian operators (n_ops, N, N), using their spin structure.
+    """``U† O U`` for Hermitian operators, using their spin structure.
 
-    Same result as :func:`hermitian_to_band_basis` (to rounding); see the module
+    Same result as :func:`to_band_basis` (to rounding, ~1e-15); see the module
     docstring for the recognized operators.
+
+    Parameters
+    ----------
+    operators : (n_ops, N, N) ndarray
+        Hermitian operators in the ``orbital ⊗ spin`` basis (dimensionless).
+    vectors : (n_k, N, N) ndarray
+        Orthonormal eigenvectors as columns, per k.
+
+    Returns
+    -------
+    (n_k, n_ops, N, N) ndarray of complex
     """
     vectors = np.ascontiguousarray(vectors)
     n_k, n = vectors.shape[0], vectors.shape[-1]
