@@ -9,9 +9,10 @@ Cases (issue 4):
   S   scaling: the engine's cost versus k-points and number of energies
   K   the three trace kernels per k-point versus the number of energies (FEW_ENERGIES)
   E1  Ta 50³ at E_F only: k-space part against the batched direct reference per
-      full-grid k-point, and the fixed costs (imports, model, Fermi level, wedge)
+      full-grid k-point, CPU per wedge point, the run with its error estimate, and the
+      fixed costs (imports, model, point group, Fermi level, wedge)
   CLI the whole ``orbdiff diffusivity --material Ta ... --grid 50 --energies 0`` command
-  E100 Ta 100³ at E_F only
+  E100 Ta 100³ at E_F only, with the error estimate (second grid 80³) as the headline
   M50, M100, M200, M400  peak resident memory of a Ta run at E_F (own process each)
   SCREEN the README screen (18 materials × 11 SOC scales, grid 30, E_F), in-process
 
@@ -41,10 +42,13 @@ import orbdiff
 from orbdiff.observables import BandData, sampling
 from orbdiff.observables.blas import single_threaded_blas
 from orbdiff.observables.compiled import im_green_traces
+from orbdiff.observables.convergence import coarse_grid
+from orbdiff.observables.engine import default_workers
 from orbdiff.observables.fermi import fermi_level
 from orbdiff.observables.poles import im_green_traces_poles
 from orbdiff.observables.products import im_green_traces_products
 from orbdiff.structure import KGrid
+from orbdiff.structure.symmetry import irreducible_wedge
 from orbdiff_plugins.diffusion import compute_diffusion
 from orbdiff_plugins.diffusion.materials import material_diffusivity
 from orbdiff_plugins.diffusion.tensor import angular_momentum_operators
@@ -184,12 +188,16 @@ def fixed_costs() -> dict:
     model = orbdiff.load_material("Ta", shells=2)
     model_s = time.perf_counter() - start
     start = time.perf_counter()
+    group = model.point_group()
+    group_s = time.perf_counter() - start
+    start = time.perf_counter()
     level = fermi_level(model, 5.0)
     fermi_s = time.perf_counter() - start
     start = time.perf_counter()
-    n_wedge = len(sampling(model, KGrid(model.crystal, 50)).points)
+    n_wedge = len(irreducible_wedge(KGrid(model.crystal, 50), group)[0])
     wedge_s = time.perf_counter() - start
-    return {"import_seconds": import_s, "model_seconds": model_s, "fermi_seconds": fermi_s,
+    return {"import_seconds": import_s, "model_seconds": model_s,
+            "point_group_seconds": group_s, "fermi_seconds": fermi_s,
             "wedge_seconds": wedge_s, "wedge_points": n_wedge, "fermi_level": level.energy}
 
 
@@ -199,22 +207,51 @@ def _seconds(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _cpu_seconds(function) -> float:
+    """CPU time of this process (all threads) spent in ``function()``."""
+    start = time.process_time()
+    function()
+    return time.process_time() - start
+
+
 def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
-    """k-space part of a Ta run at E_F only, against the batched direct reference."""
+    """Ta at E_F only: the k-space part (one grid) and the run with its error estimate.
+
+    ``seconds`` is ``compute_diffusion`` on the grid (no error estimate); E50 compares it
+    per full-grid k-point with the batched direct reference. ``error_estimate_seconds``
+    is ``orbdiff.compute`` with ``error_estimate=True`` (the grid and its coarse partner
+    ``round(0.8 N)``, plus symmetrization and the result), the figure of the E100 target.
+    """
     model, _ = models()["Ta"]
     warm_up(model)
     energy = np.array([fermi_level(model, 5.0).energy])
     kgrid = KGrid(model.crystal, grid)
+    coarse = KGrid(model.crystal, coarse_grid(grid))
+    n_wedge = len(sampling(model, kgrid).points)
+    n_coarse = len(sampling(model, coarse).points)
     seconds, peak, _ = measure(lambda: compute_diffusion(model, kgrid, energy, GAMMA), repeat)
+    cpu = _cpu_seconds(lambda: compute_diffusion(model, kgrid, energy, GAMMA))
+    estimated, peak, _ = measure(lambda: orbdiff.compute(
+        "diffusivity", model, grid=grid, energies=energy, gamma=GAMMA, error_estimate=True),
+        repeat)
     row = {"case": f"E{grid}", "model": "Ta", "grid": grid, "energies": 1, "seconds": seconds,
            "calibration_units": seconds / unit, "peak_MiB": peak,
-           "us_per_full_grid_k": 1e6 * seconds / kgrid.n_points}
+           "us_per_full_grid_k": 1e6 * seconds / kgrid.n_points,
+           "wedge_points": n_wedge, "cpu_us_per_wedge_point": 1e6 * cpu / n_wedge,
+           "threads": default_workers(), "error_grid": coarse_grid(grid)[0],
+           "error_grid_wedge_points": n_coarse, "error_estimate_seconds": estimated,
+           "error_estimate_calibration_units": estimated / unit}
     if grid == 50:
         sample = kgrid.cartesian[np.random.default_rng(0).choice(kgrid.n_points, 64)]
         reference, _, _ = measure(
             lambda: direct_diffusivities_vectorized(model, sample, energy, GAMMA), 1)
+        reference_cpu = _cpu_seconds(
+            lambda: direct_diffusivities_vectorized(model, sample, energy, GAMMA))
         row |= {"reference_us_per_k": 1e6 * reference / len(sample),
-                "speedup_per_full_grid_k": reference / len(sample) / (seconds / kgrid.n_points)}
+                "speedup_per_full_grid_k": reference / len(sample) / (seconds / kgrid.n_points),
+                # CPU seconds against CPU seconds: meaningful on a loaded machine too
+                "cpu_speedup_per_full_grid_k": reference_cpu / len(sample) / (
+                    cpu / kgrid.n_points)}
         row |= fixed_costs()
     return row
 

@@ -98,3 +98,38 @@ def test_star_mapping_sends_each_point_into_its_star(lattice, n):
         images = (group.rotations @ points[star_of[index]]) @ inverse
         difference = images - fractional[index]
         assert np.any(np.all(np.abs(difference - np.round(difference)) < 1e-8, axis=1))
+
+
+def _brute_force_wedge(grid, group):
+    """Representatives (smallest flat index of each star) and star sizes, point by point."""
+    sizes = np.array(grid.size)
+    k = grid.cartesian
+    images = np.einsum("gab,kb->gka", group.rotations, k) @ np.linalg.inv(
+        grid.crystal.reciprocal_cell)
+    indices = np.rint(images * sizes).astype(int) % sizes
+    flat = (indices[..., 0] * sizes[1] + indices[..., 1]) * sizes[2] + indices[..., 2]
+    representative = flat.min(axis=0)
+    keep = np.flatnonzero(representative == np.arange(grid.n_points))
+    weights = np.array([len(np.unique(flat[:, i])) for i in keep])
+    return k[keep], weights
+
+
+@pytest.mark.parametrize(("lattice", "n", "axis"), [("bcc", 9, None), ("fcc", 6, None),
+                                                    ("bcc", 8, [0, 0, 1]),
+                                                    ("bcc", 7, [1, 1, 1])])
+def test_wedge_equals_the_smallest_index_of_every_star(lattice, n, axis):
+    crystal = getattr(Crystal, lattice)(3.3)
+    group = crystal_point_group(crystal)
+    group = group if axis is None else group.preserving(axis)
+    grid = KGrid(crystal, n)
+    expected_points, expected_weights = _brute_force_wedge(grid, group)
+    points, weights = irreducible_wedge(grid, group)
+    np.testing.assert_allclose(points, expected_points, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(weights, expected_weights)
+
+
+def test_point_group_is_verified_once_per_model(registry):
+    model = orbdiff.load_model("bcc-p-toy", registry=registry, xi=0.05)
+    assert model.point_group() is model.point_group()
+    field = np.kron(np.diag([0.0, 0.0, 0.1]), np.eye(2))
+    assert len(model.with_onsite(field).point_group()) == 16  # not the parent's 48

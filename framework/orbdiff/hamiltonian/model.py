@@ -222,11 +222,13 @@ class TightBindingModel:
         Verified on the operators: g is kept only if D(g) H(k) D(g)† = H(gk) at test
         points (see :func:`orbdiff.hamiltonian.symmetry.verified_point_group`), so an
         on-site term that breaks the crystal symmetry (e.g. an undeclared exchange
-        field) cannot lead to a wrong reduction.
+        field) cannot lead to a wrong reduction. Computed once per model.
         """
         from .symmetry import verified_point_group
 
-        return verified_point_group(self)
+        if "_point_group" not in self.__dict__:  # the model is immutable: verify once
+            object.__setattr__(self, "_point_group", verified_point_group(self))
+        return self.__dict__["_point_group"]
 
     def symmetry_representation(
         self, rotation: np.ndarray, translation: np.ndarray | None = None

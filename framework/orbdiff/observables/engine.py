@@ -24,6 +24,10 @@ __all__ = ["KSampling", "default_chunk_size", "default_workers", "integrate", "s
 
 #: Working memory allowed for one block of k-points, in bytes.
 MEMORY_BUDGET = 128 * 2**20
+#: Most k-points per block: larger blocks leave the cache (measured on Ta at one
+#: energy: 64 k-points per block take 0.65 s of CPU at 50³, 405 take 0.78 s) and give
+#: the threads too few blocks to share evenly on small grids.
+MAX_CHUNK = 64
 
 
 def default_workers() -> int:
@@ -134,14 +138,14 @@ def sampling(model: TightBindingModel, grid: KGrid, symmetry: bool = True) -> KS
 
 
 def default_chunk_size(n_states: int, n_energies: int, n_components: int = 18) -> int:
-    """k-points per block so that the per-block arrays stay within :data:`MEMORY_BUDGET`.
+    """k-points per block: the per-block arrays within :data:`MEMORY_BUDGET`, ≤ :data:`MAX_CHUNK`.
 
     Per k-point the engine holds the band-basis operators (complex N × N each) and, per
     energy, the traces (``n_components²`` floats) and the Kubo/DOS intermediates.
     """
     operators = 3 * 16 * n_states**2 * (3 + n_components)  # with eigh and rotation temporaries
     per_energy = 8 * n_energies * (n_components**2 + 12 * n_states)
-    return int(max(1, min(4096, MEMORY_BUDGET // (operators + per_energy))))
+    return int(max(1, min(MAX_CHUNK, MEMORY_BUDGET // (operators + per_energy))))
 
 
 def integrate(
