@@ -9,6 +9,7 @@ used (its lock never times out); SQLite's locking is, with a bounded wait.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -21,10 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import ase.db
-from ase.db.core import atomic_numbers, parse_selection  # element symbols are keys too
-from ase.db.sqlite import SQLite3Database
 
 from .errors import InputError, OrbdiffError
 
@@ -118,13 +115,22 @@ def signals_interrupt() -> Iterator[list[int]]:
             signal.signal(sig, handler)
 
 
-class _SQLite(SQLite3Database):
-    """ase's SQLite database with a chosen busy timeout (ase hard-codes 20 s)."""
+@functools.cache
+def _sqlite_class() -> type:
+    """ase's SQLite database with a chosen busy timeout (ase hard-codes 20 s).
 
-    busy_timeout = DEFAULT_TIMEOUT
+    Built on first use: importing ase.db costs ~0.3 s that commands not opening a
+    store should not pay.
+    """
+    from ase.db.sqlite import SQLite3Database
 
-    def _connect(self):
-        return sqlite3.connect(self.filename, timeout=self.busy_timeout)
+    class _SQLite(SQLite3Database):
+        busy_timeout = DEFAULT_TIMEOUT
+
+        def _connect(self):
+            return sqlite3.connect(self.filename, timeout=self.busy_timeout)
+
+    return _SQLite
 
 
 class ResultsStore:
@@ -171,8 +177,10 @@ class ResultsStore:
 
     def _connect(self):
         if not self.is_sqlite:
+            import ase.db
+
             return ase.db.connect(self.address, use_lock_file=False)
-        db = _SQLite(self.address, create_indices=True, use_lock_file=False)
+        db = _sqlite_class()(self.address, create_indices=True, use_lock_file=False)
         db.busy_timeout = self.timeout
         return db
 
@@ -227,6 +235,8 @@ class ResultsStore:
 
     def _check_query(self, query: str) -> None:
         try:
+            from ase.db.core import atomic_numbers, parse_selection  # symbols are keys too
+
             keys, comparisons = parse_selection(query)
         except Exception as exc:
             raise InputError(
