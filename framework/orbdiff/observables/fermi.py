@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,30 @@ from ..structure.symmetry import wedge_with_mapping
 from .tetrahedra import TetrahedronCount
 
 __all__ = ["FermiLevel", "fermi_level", "fermi_level_on_grid"]
+
+#: Irreducible wedges (with each grid point's representative) kept for reuse.
+WEDGE_CACHE_SIZE = 8
+_wedges: OrderedDict = OrderedDict()
+
+
+def _wedge(kgrid: KGrid, group) -> tuple[np.ndarray, np.ndarray]:
+    """Wedge points (Å⁻¹) and star index of ``kgrid`` under ``group``, memoized.
+
+    The wedge depends only on the reciprocal cell, the grid and the rotations, so the
+    models of one screen (SOC scales, shells of one lattice) share it; an LRU of
+    :data:`WEDGE_CACHE_SIZE` entries bounds the memory (one int per grid point each).
+    """
+    key = (kgrid.crystal.reciprocal_cell.tobytes(), tuple(kgrid.size),
+           group.rotations.tobytes())
+    if key in _wedges:
+        _wedges.move_to_end(key)
+        return _wedges[key]
+    points, _, star_of = wedge_with_mapping(kgrid, group)
+    points.flags.writeable = star_of.flags.writeable = False
+    _wedges[key] = (points, star_of)
+    if len(_wedges) > WEDGE_CACHE_SIZE:
+        _wedges.popitem(last=False)
+    return points, star_of
 
 
 @dataclass(frozen=True)
@@ -51,7 +76,7 @@ def fermi_level_on_grid(model: TightBindingModel, electrons: float, grid: int,
         raise invalid("electrons", electrons, f"a number between 0 and {n_states} per cell")
     kgrid = KGrid(model.crystal, grid)
     # diagonalize the irreducible wedge only, then unfold to the whole grid
-    points, _, star_of = wedge_with_mapping(kgrid, model.point_group())
+    points, star_of = _wedge(kgrid, model.point_group())
     wedge = np.concatenate([np.linalg.eigvalsh(model.hamiltonian(points[i : i + chunk_size]))
                             for i in range(0, len(points), chunk_size)])
     eigenvalues = wedge[star_of]

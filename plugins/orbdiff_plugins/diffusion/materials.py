@@ -8,13 +8,53 @@ from dataclasses import replace
 import numpy as np
 
 from orbdiff.api import compute, load_material, load_parameter_set
+from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import FermiLevel, fermi_level
-from orbdiff.observables.convergence import ConvergenceWarning, unconverged_message
+from orbdiff.observables.convergence import (
+    ConvergenceWarning,
+    coarse_grid,
+    two_grid_errors,
+    unconverged_message,
+)
 from orbdiff.plugin import Registry
+from orbdiff.structure import KGrid
+from orbdiff.structure.symmetry import PointGroup
 
+from .observables import Diffusivity
 from .result import DiffusivityResult
 
-__all__ = ["material_diffusivity", "relative_to_fermi_level"]
+__all__ = ["diffusivities_sharing_bands", "material_diffusivity", "material_fermi_level",
+           "relative_to_fermi_level", "with_fixed_point_group"]
+
+
+class _FixedPointGroup:
+    """``model.point_group()`` answered from one verified evaluation (picklable)."""
+
+    def __init__(self, group: PointGroup) -> None:
+        self.group = group
+
+    def __call__(self) -> PointGroup:
+        return self.group
+
+
+def with_fixed_point_group(model: TightBindingModel) -> TightBindingModel:
+    """``model`` with its point group verified once and then reused.
+
+    ``TightBindingModel.point_group`` verifies every operation on H(k) at each call
+    (≈ 50 ms for Ta); one run (Fermi level on 3 grids, two transport grids, Hall)
+    asks for it up to nine times. The model is frozen, so the group cannot change:
+    the instance keeps the first answer. Returns the same object.
+    """
+    if not isinstance(model.__dict__.get("point_group"), _FixedPointGroup):
+        object.__setattr__(model, "point_group", _FixedPointGroup(model.point_group()))
+    return model
+
+
+def material_fermi_level(material: str, model: TightBindingModel,
+                         registry: Registry | None = None) -> FermiLevel:
+    """Fermi level (eV) of ``model`` (built from ``material``) from its valence count."""
+    electrons = load_parameter_set(material, registry=registry or Registry()).valence_electrons
+    return fermi_level(model, electrons * len(model.crystal.symbols))
 
 
 def relative_to_fermi_level(result: DiffusivityResult, level: FermiLevel) -> DiffusivityResult:
@@ -36,6 +76,8 @@ def material_diffusivity(
     xi: float | None = None,
     absolute: bool = False,
     registry: Registry | None = None,
+    model: TightBindingModel | None = None,
+    level: FermiLevel | None = None,
     **options,
 ) -> DiffusivityResult:
     """Diffusivity tensors of a registered metal.
@@ -49,17 +91,24 @@ def material_diffusivity(
         (absolute energies of the parameter set if ``absolute``).
     grid, gamma, shells, soc_scale, xi
         As in :func:`orbdiff.compute` and :func:`orbdiff.load_material`.
+    model : TightBindingModel, optional
+        The model of ``material`` with these ``shells``, ``soc_scale``, ``xi``, if the
+        caller has built it already (screening groups share one).
+    level : FermiLevel, optional
+        Its Fermi level (from :func:`material_fermi_level`), if already found.
     **options
         Passed to the observable (``symmetry``, ``progress``, ``chunk_size``).
     """
     registry = registry or Registry()
-    model = load_material(material, registry=registry, shells=shells, soc_scale=soc_scale, xi=xi)
+    if model is None:
+        model = load_material(material, registry=registry, shells=shells, soc_scale=soc_scale,
+                              xi=xi)
+    model = with_fixed_point_group(model)
     energies = np.asarray(energies, dtype=float)
     if absolute:
         return compute("diffusivity", model, grid=grid, energies=energies, gamma=gamma,
                        registry=registry, **options)
-    electrons = load_parameter_set(material, registry=registry).valence_electrons
-    level = fermi_level(model, electrons * len(model.crystal.symbols))
+    level = level or material_fermi_level(material, model, registry)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         result = compute("diffusivity", model, grid=grid, energies=energies + level.energy,
@@ -75,3 +124,37 @@ def material_diffusivity(
                                          "unconverged": result.unconverged(tolerance)[:50]})
         warnings.warn(ConvergenceWarning(unconverged_message(result, tolerance)), stacklevel=2)
     return result
+
+
+def diffusivities_sharing_bands(model: TightBindingModel, level: FermiLevel,
+                                requests: list[tuple[np.ndarray, float]], grid: int,
+                                **options) -> list[DiffusivityResult]:
+    """:func:`material_diffusivity` (with its error estimate) for several requests at once.
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The material's model; ``level`` its Fermi level (:func:`material_fermi_level`).
+    requests : list of ((n_E,) ndarray of float, float)
+        Energies in eV relative to the Fermi level, and the broadening Γ in eV.
+    grid : int
+        k-points per axis; the error grid is :func:`~orbdiff.observables.convergence.
+        coarse_grid` of it, as in :func:`orbdiff.compute`.
+    **options
+        ``chunk_size``, ``progress``, ``symmetry`` of the observable.
+
+    Each grid is diagonalized once for all requests; every result equals
+    ``material_diffusivity(..., energies, gamma=Γ, grid=grid)`` to rounding.
+    """
+    model = with_fixed_point_group(model)
+    absolute = [(np.asarray(energies, dtype=float) + level.energy, gamma)
+                for energies, gamma in requests]
+    fine_grid = (grid,) * 3
+    error_grid = coarse_grid(fine_grid)
+    observable = Diffusivity()
+    fine, coarse = (observable.compute_sharing_bands(model, KGrid(model.crystal, size), absolute,
+                                                     **options)
+                    for size in (fine_grid, error_grid))
+    inputs = {"grid": list(fine_grid), "error_grid": list(error_grid)}
+    return [relative_to_fermi_level(f.with_errors(two_grid_errors(f, c), inputs), level)
+            for f, c in zip(fine, coarse, strict=True)]

@@ -27,7 +27,7 @@ from orbdiff.units import CONDUCTIVITY_UNIT
 
 from .estimated import ConductivityResult, DosResult
 from .result import DiffusivityResult
-from .tensor import compute_diffusion
+from .tensor import compute_diffusion, compute_diffusion_sharing_bands
 
 __all__ = ["Conductivity", "DensityOfStates", "Diffusivity"]
 
@@ -88,6 +88,32 @@ class Diffusivity:
         arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry)
         inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
         return DiffusivityResult(np.asarray(energies, float), **arrays, inputs=inputs)
+
+    def compute_sharing_bands(
+        self,
+        model: TightBindingModel,
+        grid: KGrid,
+        requests: list[tuple[np.ndarray, float]],
+        chunk_size: int | None = None,
+        progress: bool | None = None,
+        symmetry: bool = True,
+    ) -> list[DiffusivityResult]:
+        """:meth:`compute` for several (energies in eV, Γ in eV): one diagonalization.
+
+        Each result equals the one :meth:`compute` gives for its request (the k-point
+        blocks may be sized differently, so sums agree to rounding).
+        """
+        order = len(model.point_group()) if symmetry else 1
+        n_energies = sum(len(energies) for energies, _ in requests)
+        estimate = estimate_run(model.n_states, grid, n_energies, order, chunk_size)
+        require_resources(estimate)
+        if progress is not False:
+            announce_long_run(estimate)
+        arrays = compute_diffusion_sharing_bands(model, grid, requests, chunk_size, progress,
+                                                 symmetry)
+        return [DiffusivityResult(np.asarray(energies, float), **values,
+                                  inputs={**_inputs(model, grid, gamma), "symmetry": symmetry})
+                for (energies, gamma), values in zip(requests, arrays, strict=True)]
 
 
 def _empty_operators(model: TightBindingModel) -> np.ndarray:

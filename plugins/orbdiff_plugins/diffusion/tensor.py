@@ -6,6 +6,8 @@ prefactor ``n_i V0²`` of the equations is replaced by ``e²Γ/π``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from orbdiff.hamiltonian import TightBindingModel
@@ -26,7 +28,8 @@ from orbdiff.observables.labels import DIRECTIONS, OPERATORS
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
-__all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion"]
+__all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion",
+           "compute_diffusion_sharing_bands"]
 
 
 # Density prefactor of the source (2 for spin, Eqs. 10, 12; 1 for L, Eqs. 11, 13)
@@ -79,22 +82,65 @@ def compute_diffusion(
         ``tensor`` (n_E, 18, 18) [3·source op + i, 3·current op + j], S/m;
         ``kubo`` (n_E, 3, 3) S/m; ``dos`` (n_E,) states per eV per cell (both spins).
     """
-    energies = np.asarray(energies, dtype=float)
-    n = model.n_states
+    return compute_diffusion_sharing_bands(model, grid, [(energies, gamma)], chunk_size,
+                                           progress, symmetry)[0]
+
+
+def compute_diffusion_sharing_bands(
+    model: TightBindingModel,
+    grid: KGrid,
+    requests: Sequence[tuple[np.ndarray, float]],
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    symmetry: bool = True,
+) -> list[dict[str, np.ndarray]]:
+    """:func:`compute_diffusion` for several (energies, Γ) with one diagonalization.
+
+    Each k-point block is diagonalized and rotated once; the traces of every request
+    are evaluated on that :class:`BandData` (one accumulate for all).
+
+    Parameters
+    ----------
+    requests : sequence of ((n_E,) ndarray of float, float)
+        Transport energies in eV (the model's zero) and the broadening Γ in eV.
+    model, grid, chunk_size, progress, symmetry
+        As in :func:`compute_diffusion`; the default block size counts the energies
+        of all requests.
+
+    Returns
+    -------
+    list of dict
+        One dict per request, as :func:`compute_diffusion` returns.
+    """
+    requests = [(np.asarray(energies, dtype=float), float(gamma))
+                for energies, gamma in requests]
 
     def accumulate(bands: BandData) -> dict[str, np.ndarray]:
-        return {
-            "charge": charge_traces(bands, energies, gamma),
-            "tensor": green_traces(bands, energies, gamma, bands.operators, bands.operators),
-            "kubo": kubo_traces(bands, energies, gamma),
-            "dos": density_of_states(bands, energies, gamma),
-        }
+        sums = {}
+        for index, (energies, gamma) in enumerate(requests):
+            sums |= {
+                (index, "charge"): charge_traces(bands, energies, gamma),
+                (index, "tensor"): green_traces(bands, energies, gamma, bands.operators,
+                                                bands.operators),
+                (index, "kubo"): kubo_traces(bands, energies, gamma),
+                (index, "dos"): density_of_states(bands, energies, gamma),
+            }
+        return sums
 
     if chunk_size is None:
-        chunk_size = default_chunk_size(n, len(energies))
+        chunk_size = default_chunk_size(model.n_states, sum(len(e) for e, _ in requests))
     ksampling = sampling(model, grid, symmetry)
     sums = integrate(model, ksampling, angular_momentum_operators(model), accumulate, chunk_size,
                      progress)
+    return [_diffusivities(model, ksampling, energies, gamma,
+                           {name: sums[(index, name)] for name in ("charge", "tensor", "kubo",
+                                                                   "dos")})
+            for index, (energies, gamma) in enumerate(requests)]
+
+
+def _diffusivities(model: TightBindingModel, ksampling, energies: np.ndarray, gamma: float,
+                   sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Brillouin-zone averages of the traces → symmetrized tensors in S/m (Eq. 8)."""
     # Tr_k = (1/V_cell) × Brillouin-zone average; Eq. (8) × e²Γ/(π n_i V0²)
     factor = CONDUCTIVITY_UNIT / model.crystal.volume
     weights = component_weights()[None, :, None, :, None]

@@ -19,8 +19,8 @@ from orbdiff.plugin import Registry
 from ..materials import material_diffusivity
 from .wannier import WannierSource, wannier_diffusivity, wannier_files_version, wannier_model
 
-__all__ = ["MAX_GRID", "ScreeningCase", "expand_cases", "expand_wannier_cases",
-           "parameter_set_version", "run_case"]
+__all__ = ["MAX_GRID", "ScreeningCase", "case_outcome", "expand_cases",
+           "expand_wannier_cases", "parameter_set_version", "run_case"]
 
 #: Largest grid a case with ``converge`` grows to (or its own grid, if larger).
 MAX_GRID = 120
@@ -169,6 +169,15 @@ def run_case(case: ScreeningCase, registry: Registry | None = None) -> dict[str,
                                       soc_scale=case.soc_scale, xi=case.xi, registry=registry,
                                       progress=False, converge=case.converge,
                                       max_grid=max(MAX_GRID, case.grid))
+    return case_outcome(case, result, registry)
+
+
+def case_outcome(case: ScreeningCase, result, registry: Registry, model=None
+                 ) -> dict[str, Any]:
+    """The row of ``case`` from its diffusivity ``result``, with the Hall conductivities.
+
+    ``model`` is the case's model if already built (a group shares one).
+    """
     at = int(np.argmin(np.abs(result.energies)))  # the energy closest to E_F
     eta = result.swapping_efficiencies()
     scalars = {
@@ -195,18 +204,19 @@ def run_case(case: ScreeningCase, registry: Registry | None = None) -> dict[str,
     masks = result.ill_conditioned()
     arrays["ill_conditioned_P_l"] = masks["spin_to_orbit"]
     arrays["ill_conditioned_P_s"] = masks["orbit_to_spin"]
-    hall_scalars, hall_arrays = hall_at_fermi_level(case, float(result.fermi_level), registry)
+    hall_scalars, hall_arrays = hall_at_fermi_level(case, float(result.fermi_level), registry,
+                                                    model)
     return {"scalars": {**scalars, **hall_scalars}, "arrays": {**arrays, **hall_arrays}}
 
 
-def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Registry
-                        ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Registry,
+                        model=None) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """SHC σ^{s_z}_{xy} and OHC σ^{l_z}_{xy} of a case at the energy closest to E_F.
 
     Computed through the registry's ``hall`` observable on the case's model, grid, Γ,
     ``converge`` and energies (eV relative to ``fermi_energy``, the absolute Fermi
     level in eV), in (ħ/e) S/cm. Returns ``({}, {})`` if no ``hall`` observable is
-    registered (plugin disabled).
+    registered (plugin disabled). ``model`` is the case's model if already built.
 
     Returns
     -------
@@ -218,9 +228,9 @@ def hall_at_fermi_level(case: ScreeningCase, fermi_energy: float, registry: Regi
     """
     if "hall" not in registry.observables:
         return {}, {}
-    if case.wannier is not None:
+    if model is None and case.wannier is not None:
         model = wannier_model(case.wannier, registry)
-    else:
+    elif model is None:
         model = load_material(case.material, registry=registry, shells=case.shells,
                               soc_scale=case.soc_scale, xi=case.xi)
     hall = compute("hall", model, grid=case.grid, gamma=case.gamma,

@@ -1,7 +1,9 @@
 """Run screening cases on Dask distributed; only the client writes to the database.
 
 Each case is claimed in the database before it is submitted (a lease the client renews
-while it runs), so concurrent screens on one database compute every case once.
+while it runs), so concurrent screens on one database compute every case once. Cases
+that share a model (differing only in Γ or energies) go to a worker as one task
+(:mod:`.group`); each case's row is still written on its own.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from orbdiff.plugin import Registry
 from orbdiff.store import DEFAULT_LEASE, Claim, new_owner, signals_interrupt
 
 from .cases import ScreeningCase
+from .group import group_cases
 from .store import ResultsStore
-from .worker import requirements, verified_run
+from .worker import requirements, verified_run_group
 
-__all__ = ["ScreenInterrupted", "ScreenSummary", "run_screen"]
+__all__ = ["GROUP_LIMIT", "ScreenInterrupted", "ScreenSummary", "run_screen"]
+
+#: Most cases of one model sent to a worker as one task.
+GROUP_LIMIT = 16
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,8 @@ class _Run:
     def loop(self, client, todo, wait, report, on_result, poll, idle_report, say) -> None:
         from distributed.utils import CancelledError
 
-        waiting = list(todo)
+        waiting = [group[i : i + GROUP_LIMIT] for group in group_cases(todo)
+                   for i in range(0, len(group), GROUP_LIMIT)]
         window, renewed, idle_since = 2, time.time(), None
         while waiting or self.running:
             waiting = self.fill(client, waiting, window, report)
@@ -213,36 +220,49 @@ class _Run:
             idle_since = self.report_idle(threads, idle_since, idle_report, client, say)
 
     def fill(self, client, waiting, window, report) -> list:
+        """Claim and submit waiting groups while fewer than ``window`` tasks run."""
         left = []
-        for case in waiting:
+        for group in waiting:
             if len(self.running) >= window:
-                left.append(case)
+                left.append(group)
                 continue
-            state = self.store.claim_case(case, self.owner, lease=self.lease,
-                                          retry_before=self.start)
-            if state == Claim.BUSY:
-                left.append(case)
-            elif state == Claim.DONE:  # stored meanwhile by another run
-                self.skipped += 1
-                report.update(computed=self.computed, reused=self.skipped)
-            else:
-                self.claimed.add(case.identity)
-                needs = requirements(case, self.registry)
-                future = client.submit(verified_run, case, needs, pure=False,
-                                       key=f"orbdiff-{case.identity}-{self.owner}")
-                self.running[future] = case
+            claimed, busy = [], []
+            for case in group:
+                state = self.store.claim_case(case, self.owner, lease=self.lease,
+                                              retry_before=self.start)
+                if state == Claim.BUSY:
+                    busy.append(case)
+                elif state == Claim.DONE:  # stored meanwhile by another run
+                    self.skipped += 1
+                    report.update(computed=self.computed, reused=self.skipped)
+                else:
+                    self.claimed.add(case.identity)
+                    claimed.append(case)
+            if busy:
+                left.append(busy)
+            if claimed:
+                needs = requirements(claimed[0], self.registry)
+                future = client.submit(verified_run_group, claimed, needs, pure=False,
+                                       key=f"orbdiff-{claimed[0].identity}-{self.owner}")
+                self.running[future] = claimed
         return left
 
     def finish(self, future, report, on_result) -> None:
-        case = self.running.pop(future)
+        """Store the rows of a finished task, one transaction per case."""
+        cases = self.running.pop(future)
         if future.status == "error":  # e.g. KilledWorker: the task itself never returned
             outcome = {"error": f"{type(future.exception()).__name__}: {future.exception()}",
                        "traceback": ""}
+            outcomes = [outcome] * len(cases)
         elif future.status == "cancelled":
             raise OSError("the scheduler cancelled the tasks")
         else:
-            outcome = future.result()
+            outcomes = future.result()
         future.release()
+        for case, outcome in zip(cases, outcomes, strict=True):
+            self.store_outcome(case, outcome, report, on_result)
+
+    def store_outcome(self, case, outcome, report, on_result) -> None:
         if "error" in outcome:
             self.store.write(case, None, outcome["error"], self.registry, outcome["traceback"])
             self.failures.append((case, outcome["error"]))

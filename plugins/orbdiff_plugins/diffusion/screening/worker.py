@@ -9,9 +9,10 @@ from orbdiff.errors import InputError
 from orbdiff.plugin import Registry
 
 from .cases import ScreeningCase, _code_version, parameter_set_version, run_case
+from .group import run_group
 from .wannier import wannier_files_version
 
-__all__ = ["Requirements", "requirements", "verified_run"]
+__all__ = ["Requirements", "requirements", "verified_run", "verified_run_group"]
 
 #: What a case needs on the worker: the plugin (and its version) of its parameter set.
 Requirements = dict[str, str]
@@ -87,6 +88,25 @@ def verified_run(case: ScreeningCase, needs: Requirements) -> dict[str, Any]:
     except Exception as exc:  # any failure of one case is that case's row, not a crash
         return {"error": f"{type(exc).__name__}: {exc} (on {_worker_name()})",
                 "traceback": traceback.format_exc()}
+
+
+def verified_run_group(cases: list[ScreeningCase], needs: Requirements
+                       ) -> list[dict[str, Any]]:
+    """:func:`verified_run` for cases sharing a model (see :mod:`.group`), in order.
+
+    One registry and one identity check serve the group (its cases share material,
+    parameter-set version and code version); one outcome per case, never raises.
+    """
+    try:
+        registry = Registry()
+        problem = identity_mismatch(cases[0], needs, registry)
+        if problem:
+            return [{"error": f"IdentityMismatch: {problem}", "traceback": ""} for _ in cases]
+        return run_group(cases, registry, _worker_name())
+    except Exception as exc:  # pragma: no cover  (run_group catches each case's failure)
+        outcome = {"error": f"{type(exc).__name__}: {exc} (on {_worker_name()})",
+                   "traceback": traceback.format_exc()}
+        return [outcome for _ in cases]
 
 
 def _worker_name() -> str:
