@@ -18,36 +18,12 @@ from orbdiff.observables.convergence import (
 )
 from orbdiff.plugin import Registry
 from orbdiff.structure import KGrid
-from orbdiff.structure.symmetry import PointGroup
 
 from .observables import Diffusivity
 from .result import DiffusivityResult
 
 __all__ = ["diffusivities_sharing_bands", "material_diffusivity", "material_fermi_level",
-           "relative_to_fermi_level", "with_fixed_point_group"]
-
-
-class _FixedPointGroup:
-    """``model.point_group()`` answered from one verified evaluation (picklable)."""
-
-    def __init__(self, group: PointGroup) -> None:
-        self.group = group
-
-    def __call__(self) -> PointGroup:
-        return self.group
-
-
-def with_fixed_point_group(model: TightBindingModel) -> TightBindingModel:
-    """``model`` with its point group verified once and then reused.
-
-    ``TightBindingModel.point_group`` verifies every operation on H(k) at each call
-    (≈ 50 ms for Ta); one run (Fermi level on 3 grids, two transport grids, Hall)
-    asks for it up to nine times. The model is frozen, so the group cannot change:
-    the instance keeps the first answer. Returns the same object.
-    """
-    if not isinstance(model.__dict__.get("point_group"), _FixedPointGroup):
-        object.__setattr__(model, "point_group", _FixedPointGroup(model.point_group()))
-    return model
+           "relative_to_fermi_level"]
 
 
 def material_fermi_level(material: str, model: TightBindingModel,
@@ -103,7 +79,6 @@ def material_diffusivity(
     if model is None:
         model = load_material(material, registry=registry, shells=shells, soc_scale=soc_scale,
                               xi=xi)
-    model = with_fixed_point_group(model)
     energies = np.asarray(energies, dtype=float)
     if absolute:
         return compute("diffusivity", model, grid=grid, energies=energies, gamma=gamma,
@@ -146,7 +121,6 @@ def diffusivities_sharing_bands(model: TightBindingModel, level: FermiLevel,
     Each grid is diagonalized once for all requests; every result equals
     ``material_diffusivity(..., energies, gamma=Γ, grid=grid)`` to rounding.
     """
-    model = with_fixed_point_group(model)
     absolute = [(np.asarray(energies, dtype=float) + level.energy, gamma)
                 for energies, gamma in requests]
     fine_grid = (grid,) * 3

@@ -20,7 +20,6 @@ from ..materials import (
     diffusivities_sharing_bands,
     material_diffusivity,
     material_fermi_level,
-    with_fixed_point_group,
 )
 from .cases import MAX_GRID, ScreeningCase, case_outcome, run_case
 
@@ -65,9 +64,8 @@ def run_group(cases: Sequence[ScreeningCase], registry: Registry, where: str = "
         return [_one_case(case, registry, where) for case in cases]
     first = cases[0]
     try:
-        model = with_fixed_point_group(load_material(
-            first.material, registry=registry, shells=first.shells,
-            soc_scale=first.soc_scale, xi=first.xi))
+        model = load_material(first.material, registry=registry, shells=first.shells,
+                              soc_scale=first.soc_scale, xi=first.xi)
         level = material_fermi_level(first.material, model, registry)
     except Exception as exc:  # the same failure as each case would meet alone
         return [failure(exc, where) for _ in cases]
