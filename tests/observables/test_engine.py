@@ -7,7 +7,7 @@ from reference import direct_diffusivities_vectorized
 import orbdiff
 from orbdiff.errors import InputError
 from orbdiff.observables import KSampling, estimate_run, require_resources, sampling
-from orbdiff.observables.kernels import FEW_ENERGIES
+from orbdiff.observables.kernels import few_energies
 from orbdiff.structure import KGrid
 from orbdiff.structure.symmetry import irreducible_wedge, wedge_blocks
 from orbdiff_plugins.diffusion import compute_diffusion
@@ -20,7 +20,7 @@ def toy(registry):
 
 def test_many_energies_kernel_equals_direct_inversion(toy):
     grid = KGrid(toy.crystal, 3)
-    energies = np.linspace(-0.5, 0.6, FEW_ENERGIES + 2)  # the energy-innermost kernel
+    energies = np.linspace(-0.5, 0.6, few_energies(toy.n_states) + 2)  # the poles path
     fast = compute_diffusion(toy, grid, energies, gamma=0.15, symmetry=False)
     charge, tensor = direct_diffusivities_vectorized(toy, grid.cartesian, energies, gamma=0.15)
     scale = np.abs(tensor).max()

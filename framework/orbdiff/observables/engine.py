@@ -33,7 +33,7 @@ MAX_CHUNK = 64
 def default_workers() -> int:
     """Threads over k-blocks: the CPUs this process may use (``ORBDIFF_THREADS`` overrides).
 
-    Diagonalization, matrix products and the compiled kernel all release the GIL, so
+    Diagonalization, matrix products and the compiled loops all release the GIL, so
     blocks run in parallel; BLAS itself sees small matrices and stays single-threaded.
     """
     setting = os.environ.get("ORBDIFF_THREADS", "")

@@ -21,7 +21,8 @@ Ta (N = 18) this halves the time of blocks of a few hundred k-points.
 
 The cost per k-point is ``3 n_c N³`` once plus ``3 n_s N³ + 9 n_s n_c N²`` per energy,
 without the energy-independent intermediates of the energy-innermost kernel
-(:mod:`orbdiff.observables.compiled`); it wins for a few energies.
+(:mod:`orbdiff.observables.compiled`) and of the partial fractions
+(:mod:`orbdiff.observables.poles`); it wins for a few energies.
 """
 
 from __future__ import annotations

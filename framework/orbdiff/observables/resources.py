@@ -29,8 +29,8 @@ START_UP_BYTES = 300 * 2**20
 
 #: Seconds per k-point for N = 18 states on one idle core of the reference machine
 #: (docs/performance.md, cases K and E1), as (once per k-point, per energy) for the
-#: per-energy products (few energies) and the energy-innermost kernel (many).
-SECONDS_PER_K = {"products": (1.7e-4, 3e-5), "compiled": (3.5e-4, 1.5e-5)}
+#: per-energy products (few energies) and the partial-fraction poles (many).
+SECONDS_PER_K = {"products": (1.2e-4, 3e-5), "poles": (5e-4, 4e-6)}
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def estimate_run(n_states: int, grid: KGrid, n_energies: int, group_order: int =
     n_components : int
         Sources and currents per direction times 3 (18 for σ and L).
     """
-    from .kernels import FEW_ENERGIES
+    from .kernels import few_energies
 
     workers = workers or default_workers()
     chunk_size = chunk_size or default_chunk_size(n_states, n_energies, n_components)
@@ -90,7 +90,7 @@ def estimate_run(n_states: int, grid: KGrid, n_energies: int, group_order: int =
         + 8 * n_energies * (n_components**2 + 12 * n_states))
     results = 8 * n_energies * (n_components**2 + 9 + 9 + 1) * (3 + group_order)
     memory = START_UP_BYTES + workers * block + results
-    path = "products" if n_energies <= FEW_ENERGIES else "compiled"
+    path = "products" if n_energies <= few_energies(n_states) else "poles"
     once, per_energy = SECONDS_PER_K[path]
     per_k = (once + n_energies * per_energy) * (n_states / 18) ** 3
     plural = "energy" if n_energies == 1 else "energies"
