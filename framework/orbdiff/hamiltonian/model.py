@@ -149,6 +149,15 @@ class TightBindingModel:
         (n_k, 3, 2n, 2n) ndarray of complex
             ħ v_i in eV·Å (divide by ħ for m/s).
         """
+        return self._spinful(self.hopping_velocity_operators(k))
+
+    def hopping_velocity_operators(self, k: np.ndarray) -> np.ndarray:
+        """ħ v_i(k) in the basis of the hoppings, before the extension ``⊗ 1₂``.
+
+        For spin-independent hoppings (:attr:`spinful_hoppings` False) this is the
+        (n_k, 3, n, n) orbital velocity ``v`` with ``velocity_operators = v ⊗ 1₂``, in
+        eV·Å; for spinful hoppings it equals :meth:`velocity_operators`.
+        """
         k = np.atleast_2d(np.asarray(k, dtype=float))
         phases = self._phases(k)
         derivative = [self._bloch_sum(k, 1j * phases * r) for r in self._cartesian.T]
@@ -157,7 +166,7 @@ class TightBindingModel:
             h = self._bloch_sum(k, phases)
             for axis, tau in enumerate(self._centres.T):
                 derivative[axis] = derivative[axis] + 1j * (tau[None, :] - tau[:, None]) * h
-        return self._spinful(np.stack(derivative, axis=1))
+        return np.stack(derivative, axis=1)
 
     def spin_operators(self) -> np.ndarray:
         """(3, 2n, 2n) Pauli matrices σ acting on the spin index (dimensionless)."""

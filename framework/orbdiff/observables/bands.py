@@ -152,6 +152,19 @@ def structured_to_band_basis(operators: np.ndarray, vectors: np.ndarray) -> np.n
     return out
 
 
+def _velocities_to_band_basis(model: TightBindingModel, k: np.ndarray,
+                              vectors: np.ndarray) -> np.ndarray:
+    """(n_k, 3, N, N) band-basis ħv in eV·Å; ``(v ⊗ 1) U`` by halves when v is spinless."""
+    if getattr(model, "spinful_hoppings", True):
+        return hermitian_to_band_basis(model.velocity_operators(k), vectors)
+    vectors = np.ascontiguousarray(vectors)
+    n_k, n = vectors.shape[0], vectors.shape[-1]
+    orbital = model.hopping_velocity_operators(k).reshape(n_k, 3 * n // 2, n // 2)
+    right = (orbital @ vectors.reshape(n_k, n // 2, 2 * n)).reshape(n_k, 3, n, n)  # (v⊗1) U
+    left = np.conj(np.swapaxes(right, -1, -2)).reshape(n_k, 3 * n, n)  # U† (v⊗1)
+    return (left @ vectors).reshape(n_k, 3, n, n)
+
+
 @dataclass(frozen=True, eq=False)
 class BandData:
     """Everything the Green's-function kernels need at a block of k-points.
@@ -187,7 +200,7 @@ class BandData:
         Hermitian paths when they are Hermitian (σ, L, projectors).
         """
         energies, vectors = np.linalg.eigh(model.hamiltonian(k))
-        velocities = hermitian_to_band_basis(model.velocity_operators(k), vectors)
+        velocities = _velocities_to_band_basis(model, k, vectors)
         weights = np.ones(len(energies)) if weights is None else np.asarray(weights, dtype=float)
         operators = np.asarray(operators)
         hermitian = np.allclose(operators, np.conj(np.swapaxes(operators, -1, -2)), rtol=0,

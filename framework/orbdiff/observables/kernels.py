@@ -91,17 +91,23 @@ def charge_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.nda
     """
     v = bands.velocities
     n_k, n = bands.energies.shape
-    pair = v[:, :, None] * np.swapaxes(v, -1, -2)[:, None, :]  # v_i[n, p] v_j[p, n]
     if len(energies) > FEW_PAIR_ENERGIES:
         from .poles import pair_traces_poles
 
+        pair = v[:, :, None] * np.swapaxes(v, -1, -2)[:, None, :]  # v_i[n, p] v_j[p, n]
         pair = pair.reshape(n_k, 9, n, n) / (-2j * gamma)  # g^R_n g^A_n = (g^R_n − g^A_n)/d_nn
         return pair_traces_poles(bands.energies, pair, -pair, bands.weights, energies,
                                  gamma).imag.reshape(-1, 3, 3)
-    g_a = 1.0 / (energies[None, None, :] - bands.energies[:, :, None] - 1j * gamma)  # (k,N,E)
-    partial = (pair.reshape(n_k, 9 * n, n) @ g_a).reshape(n_k, 9, n, -1)  # Σ_p pair g^A_p
-    weighted = (np.abs(g_a) ** 2) * bands.weights[:, None, None]
-    return (partial.imag * weighted[:, None]).sum(axis=(0, 2)).T.reshape(-1, 3, 3)
+    # v_j[p, n] = conj(v_j[n, p]) and Im(conj(x) y) = Re(conj(x) (−i y)): one real
+    # (3 × 2N²)(2N² × 3) product per k-point and energy
+    flat = v.view(float).reshape(n_k, 3, 2 * n * n)
+    out = np.empty((len(energies), 3, 3))
+    for e, energy in enumerate(energies):
+        g_a = 1.0 / (energy - bands.energies - 1j * gamma)  # (k, N)
+        rows = -1j * np.abs(g_a) ** 2 * bands.weights[:, None]
+        scaled = v * (rows[:, None, :, None] * g_a[:, None, None, :])  # (k, i, n, p)
+        out[e] = (scaled.view(float).reshape(n_k, 3, -1) @ np.swapaxes(flat, 1, 2)).sum(axis=0)
+    return out
 
 
 def spectral_diagonal(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
@@ -114,10 +120,19 @@ def kubo_traces(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarr
     a = spectral_diagonal(bands, energies, gamma)  # (k, E, N)
     v = bands.velocities
     n_k, n = a.shape[0], a.shape[2]
-    # Tr[v_j A v_i A] = Σ_nm v_j[n, m] A_m v_i[m, n] A_n: first the sum over m, then n
-    pair = np.einsum("kjnm,kimn->kijnm", v, v).real.reshape(n_k, 9 * n, n)
-    partial = (pair @ np.swapaxes(a, 1, 2)).reshape(n_k, 9, n, -1)  # (k, ij, n, E)
-    return np.einsum("k,kqne,ken->eq", bands.weights, partial, a).reshape(-1, 3, 3)
+    if len(energies) > few_energies(n):
+        # Tr[v_j A v_i A] = Σ_nm v_j[n, m] A_m v_i[m, n] A_n: first the sum over m, then n
+        pair = np.einsum("kjnm,kimn->kijnm", v, v).real.reshape(n_k, 9 * n, n)
+        partial = (pair @ np.swapaxes(a, 1, 2)).reshape(n_k, 9, n, -1)  # (k, ij, n, E)
+        return np.einsum("k,kqne,ken->eq", bands.weights, partial, a).reshape(-1, 3, 3)
+    # v_i[m, n] = conj(v_i[n, m]): Σ_nm Re(v_j conj v_i)[n, m] A_n A_m, as one real
+    # (3 × 2N²)(2N² × 3) product per k-point and energy
+    flat = v.view(float).reshape(n_k, 3, n, 2 * n)
+    weights = a[:, :, :, None] * np.repeat(a, 2, axis=2)[:, :, None, :]  # (k, E, n, 2m)
+    weights *= bands.weights[:, None, None, None]
+    scaled = (flat[:, None] * weights[:, :, None]).reshape(n_k, len(energies), 3, -1)
+    products = scaled @ flat.reshape(n_k, 1, 3, -1).swapaxes(-1, -2)  # (k, E, j, i)
+    return products.sum(axis=0).swapaxes(1, 2)
 
 
 def density_of_states(bands: BandData, energies: np.ndarray, gamma: float) -> np.ndarray:
