@@ -77,7 +77,7 @@ class Exchange:
         if self.shells == "all":
             return np.ones(orbitals.n_orbitals)
         if "d" not in orbitals.shell_slices:
-            raise invalid("exchange shells", self.shells,
+            raise invalid("exchange shells (--exchange-shells)", self.shells,
                           f"'all' for atoms without d orbitals (these have "
                           f"{', '.join(orbitals.shells)})")
         mask = np.zeros(orbitals.n_orbitals)

@@ -291,7 +291,7 @@ def _compute_case(magnet, direction, signature, registry) -> dict[str, np.ndarra
                                  smearing=smearing)
         transport = signature["energy"] + signature.get("fixed_fermi_level", 0.0)
     result = compute("diffusivity", magnet, grid=signature["grid"], energies=[transport],
-                     gamma=signature["gamma"], registry=registry)
+                     gamma=signature["gamma"], registry=registry, error_estimate=False)
     arrays = {name: np.asarray(getattr(result, name)[0]) for name in _ARRAYS}
     return {**arrays, "moment": np.asarray(found.spin),
             "orbital_moment": np.asarray(found.orbital),
