@@ -1,0 +1,108 @@
+"""``orbdiff precession`` on real metals, end to end: JSON, table, store, query, errors."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from orbdiff import plugin_manager
+from orbdiff.cli import build_cli
+
+FE = ["precession", "--material", "Fe", "--grid", "4", "--theta", "0,90"]
+
+
+def invoke(*args):
+    pm = plugin_manager(autoload=False, strict=True)
+    return CliRunner().invoke(build_cli(pm), list(args), obj={"plugin_manager": pm})
+
+
+@pytest.fixture(scope="module")
+def fe_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fe")
+    store, plot = folder / "fe.db", folder / "fe.png"
+    result = invoke(*FE, "--moment", "2.2", "--store", str(store), "--plot", str(plot),
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), store, plot
+
+
+def test_moment_run_writes_json_with_moments_per_case(fe_run):
+    data, _, plot = fe_run
+    assert plot.stat().st_size > 0
+    assert len(data["exchange"]) == 1 and data["exchange"][0] < 0
+    assert data["inputs"]["moment_target"] == 2.2
+    moments = np.array(data["moment"])
+    assert moments.shape == (1, 2)
+    assert abs(moments[0, 0] - 2.2) < 1e-4  # J solved at the first angle
+    assert abs(moments[0, 1] - 2.2) < 0.05  # m ⊥ z: only SOC changes it
+    assert np.array(data["orbital_moment"]).shape == (1, 2)
+    assert np.array(data["tensor"]).shape == (1, 2, 18, 18)
+    levels = np.array(data["fermi_level"])
+    assert np.all(np.abs(levels - levels[0, 0]) < 0.05) and data["energies"] == [0.0]
+    assert data["units"]["moment"] == "mu_B/atom"
+
+
+def test_the_store_rows_answer_a_query(fe_run):
+    _, store, _ = fe_run
+    result = invoke("query", "--db", str(store), "material=Fe,moment>2.1,theta=90",
+                    "--columns", "material,J,theta,m_x,m_z,moment,orbital_moment,fermi_level")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == "1 rows"
+    row = lines[1].split()
+    assert row[0] == "Fe" and float(row[2]) == 90.0
+    assert abs(float(row[3]) - 1.0) < 1e-9 and abs(float(row[4])) < 1e-9
+    none = invoke("query", "--db", str(store), "moment>3", "--columns", "material")
+    assert none.output.strip().splitlines()[-1] == "0 rows"
+
+
+def test_rerun_reuses_the_stored_cases(fe_run):
+    _, store, _ = fe_run
+    again = invoke(*FE, "--moment", "2.2", "--store", str(store))
+    assert again.exit_code == 0, again.output
+    assert "0 cases computed, 2 reused" in again.stderr
+
+
+def test_table_output_with_an_exchange_list():
+    result = invoke("precession", "--material", "Ni", "--grid", "3", "--theta", "0",
+                    "--exchange", "-0.5,0", "--energy", "0.1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# Ni, E − E_F = 0.1 eV") and "M_s" in lines[1]
+    numbers = [line.split() for line in lines[2:]]
+    assert [float(r[0]) for r in numbers] == [-0.5, 0.0]
+    assert float(numbers[0][2]) > 0.1 and abs(float(numbers[1][2])) < 1e-6  # M_s column
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--moment", "20"], "largest spin moment this model reaches"),
+    (["--moment", "1", "--exchange", "0.5"], "either --exchange J-list or --moment M"),
+    ([], "give the exchange J (eV) with --exchange"),
+    (["--exchange", "0.5", "--param", "a=3"], "--param: applies to --model"),
+    (["--moment", "nan"], "--moment"),
+])
+def test_bad_material_input_is_one_error_line(args, message):
+    result = invoke(*FE, *args)
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--exchange-shells", "d"], "without d orbitals"),
+    (["--moment", "1"], "--moment: needs an electron count"),
+    (["--shells", "2"], "--shells: applies to --material"),
+])
+def test_bad_model_input_is_one_error_line(args, message):
+    result = invoke("precession", "--model", "bcc-p-toy", "--grid", "2", "--theta", "0",
+                    "--exchange", "0.5", *args)
+    if "--moment" in args:
+        result = invoke("precession", "--model", "bcc-p-toy", "--grid", "2", "--theta", "0",
+                        *args)
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_exactly_one_source():
+    result = invoke("precession", "--model", "bcc-p-toy", "--material", "Fe")
+    assert result.exit_code == 2 and "exactly one of --model" in result.output
