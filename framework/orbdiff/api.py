@@ -65,6 +65,7 @@ def load_material(
     soc_scale: float = 1.0,
     xi: float | None = None,
     rescale: bool = False,
+    magnetization: Any = None,
 ) -> TightBindingModel:
     """Build the model of a real metal from its registered parameter set.
 
@@ -82,11 +83,14 @@ def load_material(
         Explicit ξ in eV (coefficient of σ·L), overriding ``soc_scale``.
     rescale : bool
         Accept a structure whose lattice constant differs from the set's.
+    magnetization : (3,) array_like of float, optional
+        Unit vector m of a spin-polarized set such as ``"Fe-fm"`` (default (0, 0, 1));
+        an InputError for a set without spin polarization.
     """
     check_material_arguments(shells, soc_scale, xi, rescale)
     parameter_set = load_parameter_set(name, registry=registry)
     return parameter_set.build_model(structure, shells=shells, soc_scale=soc_scale, xi=xi,
-                                     rescale=rescale)
+                                     rescale=rescale, magnetization=magnetization)
 
 
 def check_energies(energies: Any) -> np.ndarray:

@@ -21,7 +21,29 @@ from ..structure.neighbours import Bond
 from .model import TightBindingModel
 from .slater_koster import hopping_matrix
 
-__all__ = ["ModelBuilder"]
+__all__ = ["ModelBuilder", "spin_split"]
+
+
+def spin_split(up: np.ndarray, down: np.ndarray, magnetization: np.ndarray) -> np.ndarray:
+    """``½(up + down) ⊗ 1 + ½(up − down) ⊗ σ·m``: spin-up along m takes ``up``.
+
+    Parameters
+    ----------
+    up, down : (n_i, n_j) array_like of complex
+        Spin-up and spin-down blocks (eV) in the orbital basis, e.g. one hopping.
+    magnetization : (3,) array_like of float
+        Unit vector m.
+
+    Returns
+    -------
+    (2n_i, 2n_j) ndarray of complex
+        The block on the spinful index ``2 * orbital + spin`` (eV).
+    """
+    from ..basis.spin import pauli_matrices
+
+    up, down = np.asarray(up, dtype=complex), np.asarray(down, dtype=complex)
+    sigma_m = np.einsum("a,aij->ij", np.asarray(magnetization, dtype=float), pauli_matrices())
+    return np.kron(0.5 * (up + down), np.eye(2)) + np.kron(0.5 * (up - down), sigma_m)
 
 
 class ModelBuilder:
@@ -121,24 +143,36 @@ class ModelBuilder:
         return tuple(int(x) for x in rounded)
 
     def add_onsite_matrix(self, atom: int, matrix: np.ndarray) -> None:
-        """Add a spin-independent on-site matrix (eV) on one atom.
+        """Add an on-site matrix (eV) on one atom, spin-independent or acting on spin.
 
         Parameters
         ----------
         atom : int
             Atom index in the crystal.
-        matrix : (n_a, n_a) array_like
+        matrix : (n_a, n_a) or (2n_a, 2n_a) array_like
             Hermitian matrix in the atom's orbital order, e.g. the ⟨p_x|H|d_xy⟩
-            crystal-field coupling of an atom without inversion symmetry.
+            crystal-field coupling of an atom without inversion symmetry, or acting on
+            spin in the spinful index ``2 * orbital + spin`` (e.g. from :func:`spin_split`).
         """
         matrix = np.asarray(matrix, dtype=complex)
         size = self.atom_orbitals[atom].n_orbitals
-        if matrix.shape != (size, size) or not np.all(np.isfinite(matrix)):
-            raise invalid("onsite matrix", matrix.shape, f"a finite ({size}, {size}) matrix")
+        if matrix.shape not in ((size, size), (2 * size, 2 * size)) or not np.all(
+                np.isfinite(matrix)):
+            raise invalid("onsite matrix", matrix.shape,
+                          f"a finite ({size}, {size}) or ({2 * size}, {2 * size}) matrix")
         if not np.allclose(matrix, matrix.conj().T, atol=1e-12):
             raise invalid("onsite matrix", "a non-Hermitian matrix", "a Hermitian matrix")
         block = self._atom_slice(atom, spin=True)
-        self._onsite[block, block] += np.kron(matrix, np.eye(2))
+        self._onsite[block, block] += matrix if len(matrix) == 2 * size else np.kron(
+            matrix, np.eye(2))
+
+    def set_magnetization(self, magnetization: np.ndarray) -> None:
+        """Record the unit magnetization m of a magnetic model (an axial vector).
+
+        Symmetry reduction of the finalized model then keeps only the operations that
+        leave m unchanged (as for an on-site term with a ``magnetization``).
+        """
+        self._magnetization = np.asarray(magnetization, dtype=float)
 
     def add_slater_koster(
         self,
@@ -166,6 +200,34 @@ class ModelBuilder:
                 reverse_integrals=_pair_integrals(shell, *species[::-1]),
             )
             self.add_hopping(bond, matrix)
+
+    def add_spin_polarized_slater_koster(
+        self,
+        bonds: Iterable[Bond],
+        up: Sequence[Mapping[str, Any]],
+        down: Sequence[Mapping[str, Any]],
+        magnetization: np.ndarray,
+    ) -> None:
+        """Add spin-dependent two-centre hoppings ``½(t↑ + t↓) ⊗ 1 + ½(t↑ − t↓) ⊗ σ·m``.
+
+        Parameters
+        ----------
+        bonds : iterable of Bond
+        up, down : sequence, one entry per shell
+            Spin-up and spin-down integrals (eV), each in the form of
+            :meth:`add_slater_koster`.
+        magnetization : (3,) array_like of float
+            Unit vector m; spin up is along m.
+        """
+        for bond in bonds:
+            species = self.crystal.symbols[bond.i], self.crystal.symbols[bond.j]
+            up_down = [hopping_matrix(self.atom_orbitals[bond.i], bond.vector,
+                                      _pair_integrals(shells[bond.shell], *species),
+                                      ket_orbitals=self.atom_orbitals[bond.j],
+                                      reverse_integrals=_pair_integrals(shells[bond.shell],
+                                                                        *species[::-1]))
+                       for shells in (up, down)]
+            self.add_hopping(bond, spin_split(*up_down, magnetization))
 
     def finalized(self, name: str = "model", parameters: Mapping[str, Any] | None = None):
         """Return the immutable :class:`TightBindingModel`; checks that H(k) is Hermitian.

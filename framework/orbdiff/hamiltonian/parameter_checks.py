@@ -27,7 +27,11 @@ __all__ = [
     "check_position",
     "check_shell_integrals",
     "check_text",
+    "check_unit_vector",
 ]
+
+#: Allowed deviation of |m| from 1 for a magnetization direction.
+UNIT_TOLERANCE = 1e-6
 
 
 def check_number(field: str, value: Any, unit: str = "", *, minimum: float | None = None,
@@ -131,3 +135,18 @@ def check_distances(field: str, distances: Any, n_shells: int) -> tuple[tuple[fl
                                           minimum=0, positive=True)
                              for k, d in enumerate(group)))
     return tuple(checked)
+
+
+def check_unit_vector(field: str, vector: Any) -> np.ndarray:
+    """A direction: three finite numbers of unit length (within 10⁻⁶), as a float array."""
+    try:
+        array = np.array(vector, dtype=float)
+    except (TypeError, ValueError):
+        raise invalid(field, vector, "a unit vector of three numbers, e.g. (0, 0, 1)") from None
+    if array.shape != (3,) or not np.all(np.isfinite(array)) or isinstance(vector, str):
+        raise invalid(field, vector, "a unit vector of three finite numbers, e.g. (0, 0, 1)")
+    norm = float(np.linalg.norm(array))
+    if abs(norm - 1) > UNIT_TOLERANCE:
+        raise invalid(field, vector, f"a unit vector (|m| = {norm:.6g}, not 1)")
+    array.setflags(write=False)
+    return array

@@ -10,7 +10,7 @@ from ..basis.orbitals import OrbitalSet
 from ..errors import invalid
 from ..structure.crystal import Crystal
 from ..structure.neighbours import bonds_at_distances
-from .builder import ModelBuilder
+from .builder import ModelBuilder, spin_split
 from .onsite import SpinOrbitCoupling
 from .parameter_set import DISTANCE_TOLERANCE, LATTICE_TOLERANCE, ParameterSet, orbital_names
 
@@ -18,18 +18,32 @@ __all__ = ["assemble_model"]
 
 
 def assemble_model(ps: ParameterSet, crystal: Crystal, n_shells: int,
-                   xi: dict[str, float], rescale: bool) -> ModelBuilder:
-    """A builder holding the set's on-site levels, couplings, hoppings and SOC (eV)."""
+                   xi: dict[str, float], rescale: bool,
+                   magnetization: np.ndarray | None = None) -> ModelBuilder:
+    """A builder holding the set's on-site levels, couplings, hoppings and SOC (eV).
+
+    A spin-polarized set (``magnetization`` the unit vector m) gets
+    ``½(H↑ + H↓) ⊗ 1 + ½(H↑ − H↓) ⊗ σ·m`` on site and in every hopping.
+    """
     a = _check_structure(ps, crystal, n_shells, rescale)
     species = ps.species_by_symbol
     orbitals = {symbol: OrbitalSet(s.shells) for symbol, s in species.items()}
     builder = ModelBuilder(crystal, orbitals)
     sites = _sites_of_atoms(ps, crystal, a)
     for atom, symbol in enumerate(crystal.symbols):
-        builder.add_onsite_matrix(atom, _onsite_matrix(ps, symbol, sites[atom]))
+        onsite = _onsite_matrix(ps, symbol, sites[atom])
+        if magnetization is not None:
+            onsite = spin_split(onsite, _onsite_matrix(ps, symbol, sites[atom], "onsite_down"),
+                                magnetization)
+        builder.add_onsite_matrix(atom, onsite)
     distances = [[d * a for d in group] for group in ps.shell_distances[:n_shells]]
-    builder.add_slater_koster(bonds_at_distances(crystal, distances, DISTANCE_TOLERANCE * a),
-                              ps.shells[:n_shells])
+    bonds = bonds_at_distances(crystal, distances, DISTANCE_TOLERANCE * a)
+    if magnetization is None:
+        builder.add_slater_koster(bonds, ps.shells[:n_shells])
+    else:
+        builder.add_spin_polarized_slater_koster(bonds, ps.shells[:n_shells],
+                                                 ps.shells_down[:n_shells], magnetization)
+        builder.set_magnetization(magnetization)
     for symbol, coupling in xi.items():
         shells = {s: coupling if s == "d" else 0.0 for s in species[symbol].shells if s != "s"}
         atoms = [i for i, s in enumerate(crystal.symbols) if s == symbol]
@@ -38,16 +52,22 @@ def assemble_model(ps: ParameterSet, crystal: Crystal, n_shells: int,
     return builder
 
 
-def _onsite_matrix(ps: ParameterSet, symbol: str, site: int | None) -> np.ndarray:
-    """Levels on the diagonal and the site's couplings off it (eV)."""
+def _onsite_matrix(ps: ParameterSet, symbol: str, site: int | None,
+                   channel: str = "onsite") -> np.ndarray:
+    """Levels on the diagonal and the site's couplings off it (eV).
+
+    ``channel`` names the levels used: ``"onsite"`` (spin up of a spin-polarized set)
+    or ``"onsite_down"``.
+    """
     species = ps.species_by_symbol[symbol]
+    levels = getattr(species, channel)
     names = orbital_names(species)
-    matrix = np.diag([species.onsite[species.orbital_levels[n]] for n in names]).astype(complex)
+    matrix = np.diag([levels[species.orbital_levels[n]] for n in names]).astype(complex)
     if site is not None:
         for bra, ket, level, factor in ps.basis[site].couplings:
             i, j = names.index(bra), names.index(ket)
-            matrix[i, j] += factor * species.onsite[level]
-            matrix[j, i] += factor * species.onsite[level]
+            matrix[i, j] += factor * levels[level]
+            matrix[j, i] += factor * levels[level]
     return matrix
 
 

@@ -68,6 +68,9 @@ class Species:
         Spin-orbit coefficient of σ·L on the d shell (eV); None if unknown.
     shells : tuple of str
         Orbital shells on the atom (default s, p, d).
+    onsite_down : mapping of str to float, optional
+        Spin-down (minority) on-site levels in eV, with the names of ``onsite``, in a
+        spin-polarized set; ``onsite`` then holds the spin-up (majority) levels.
     """
 
     symbol: str
@@ -76,6 +79,7 @@ class Species:
     orbital_levels: Mapping[str, str] | None = None
     xi: float | None = None
     shells: tuple[str, ...] = ("s", "p", "d")
+    onsite_down: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,11 @@ class ParameterSet:
     ``shells`` and ``xi``. Other lattices add ``cell``, ``basis`` and
     ``shell_distances``; compounds give ``species`` instead of ``element``,
     ``valence_electrons``, ``onsite`` and ``xi``, and per-pair ``shells``.
+
+    A spin-polarized set (a ferromagnet's majority and minority fits) adds
+    ``shells_down`` and ``onsite_down`` (per species: ``Species.onsite_down``); ``onsite``
+    and ``shells`` then hold the spin-up channel. Its model is
+    H = ½(H↑ + H↓) ⊗ 1 + ½(H↑ − H↓) ⊗ σ·m for a unit magnetization m.
 
     Attributes
     ----------
@@ -142,6 +151,10 @@ class ParameterSet:
         Bond lengths of each shell in units of a (default: the bcc or fcc shells).
     orbital_levels : mapping of str to str, optional
         The level of each orbital of ``element`` (default :data:`CUBIC_LEVELS`).
+    onsite_down : mapping of str to float, optional
+        Spin-down on-site levels (eV) of ``element``, names as in ``onsite``.
+    shells_down : sequence of mapping, optional
+        Spin-down integrals (eV) per shell, in the form of ``shells``.
     """
 
     name: str
@@ -159,6 +172,8 @@ class ParameterSet:
     species: Sequence[Species] | None = None
     shell_distances: Sequence[Sequence[float]] | None = None
     orbital_levels: Mapping[str, str] | None = None
+    onsite_down: Mapping[str, float] | None = None
+    shells_down: Sequence[Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         from .parameter_validation import validated_fields  # imports this module
@@ -170,6 +185,24 @@ class ParameterSet:
     def species_by_symbol(self) -> Mapping[str, Species]:
         """The species, by chemical symbol."""
         return MappingProxyType({s.symbol: s for s in self.species})
+
+    @property
+    def spin_polarized(self) -> bool:
+        """True for a set with separate spin-up and spin-down levels and integrals."""
+        return self.shells_down is not None
+
+    def spin_channel(self, spin: str) -> ParameterSet:
+        """The spin-independent set of one channel, ``"up"`` or ``"down"``, same crystal.
+
+        Its model is the block of that spin of this set's model for m ∥ z without SOC.
+        """
+        from .parameter_validation import channel_set  # imports this module
+
+        if not self.spin_polarized:
+            raise invalid("spin_channel", self.name, "a spin-polarized set")
+        if spin not in ("up", "down"):
+            raise invalid("spin", spin, '"up" or "down"')
+        return channel_set(self, spin)
 
     @property
     def orbitals(self) -> OrbitalSet:
@@ -192,6 +225,7 @@ class ParameterSet:
         soc_scale: float = 1.0,
         xi: float | None = None,
         rescale: bool = False,
+        magnetization: Any = None,
     ) -> TightBindingModel:
         """The spinful tight-binding model of this set (18 states per s-p-d atom).
 
@@ -209,18 +243,38 @@ class ParameterSet:
             Explicit ξ in eV (coefficient of σ·L) on every species; overrides ``soc_scale``.
         rescale : bool
             Accept a lattice constant other than the set's (the integrals are kept).
+        magnetization : (3,) array_like of float, optional
+            Unit vector m of a spin-polarized set (default (0, 0, 1)): spin up is along m.
+            The model records it, so symmetry keeps the operations that leave m
+            (an axial vector) unchanged. Not accepted by a set without spin polarization.
         """
         from .parameter_model import assemble_model  # imports this module
 
+        m = self._magnetization(magnetization)
         crystal = self.prototype() if structure is None else as_crystal(structure)
         n_shells = len(self.shells) if shells is None else _shell_count(shells, len(self.shells))
         couplings = self.species_spin_orbit(soc_scale, xi)
-        builder = assemble_model(self, crystal, n_shells, couplings, rescale)
+        builder = assemble_model(self, crystal, n_shells, couplings, rescale, m)
         single = len(self.species) == 1
         parameters = {"material": self.name, "shells": n_shells, "soc_scale": soc_scale,
                       "xi": couplings[self.species[0].symbol] if single else couplings,
                       "rescale": rescale}
+        if m is not None:
+            parameters["magnetization"] = m.tolist()
         return builder.finalized(name=self.name, parameters=parameters)
+
+    def _magnetization(self, magnetization: Any) -> np.ndarray | None:
+        """The unit vector m of a spin-polarized set (None for any other set)."""
+        from .parameter_checks import check_unit_vector
+
+        if not self.spin_polarized:
+            if magnetization is not None:
+                raise InputError(f"magnetization: parameter set {self.name!r} has no spin "
+                                 "polarization; expected no magnetization (only spin-polarized "
+                                 "sets such as Fe-fm take one)")
+            return None
+        return check_unit_vector("magnetization", (0.0, 0.0, 1.0) if magnetization is None
+                                 else magnetization)
 
     def spin_orbit(self, soc_scale: float = 1.0, xi: float | None = None) -> float:
         """ξ (eV, σ·L convention) on the d shell of a one-species set."""

@@ -26,7 +26,7 @@ from .parameter_set import (
     orbital_names,
 )
 
-__all__ = ["validated_fields"]
+__all__ = ["channel_set", "validated_fields"]
 
 
 class FrozenDict(dict):
@@ -55,6 +55,7 @@ def validated_fields(ps: ParameterSet) -> dict[str, Any]:
         fields["element"] = species[0].symbol
         fields["valence_electrons"] = species[0].valence_electrons
         fields["onsite"] = species[0].onsite
+        fields["onsite_down"] = species[0].onsite_down
         fields["xi"] = species[0].xi
     else:
         fields["element"] = "".join(f"{s}{n if n > 1 else ''}" for s, n in counts.items())
@@ -67,17 +68,51 @@ def validated_fields(ps: ParameterSet) -> dict[str, Any]:
     if not isinstance(ps.provenance, Mapping):
         raise invalid("provenance", ps.provenance, "a mapping of field name to source")
     fields["provenance"] = MappingProxyType(dict(ps.provenance))
-    fields["shells"] = _shells(ps, fields, species)
+    fields["shells"] = _shells(ps.shells, "shells", fields, species)
+    fields["shells_down"] = _spin_down_shells(ps, fields, species)
     return fields
+
+
+def _spin_down_shells(ps: ParameterSet, fields: dict[str, Any],
+                      species: tuple[Species, ...]) -> tuple | None:
+    """The spin-down integrals of a spin-polarized set, checked as ``shells`` are."""
+    with_down = [s.symbol for s in species if s.onsite_down is not None]
+    if ps.shells_down is None:
+        if with_down:
+            raise invalid("shells_down", None, "the spin-down integrals of every shell "
+                          f"(species {with_down} have spin-down levels onsite_down)")
+        return None
+    missing = [s.symbol for s in species if s.onsite_down is None]
+    if missing:
+        raise invalid("onsite_down", f"none for species {missing}", "spin-down levels of "
+                      "every species of a spin-polarized set (it has shells_down)")
+    if not isinstance(ps.shells_down, Sequence) or len(ps.shells_down) != len(ps.shells):
+        raise invalid("shells_down", ps.shells_down, f"one shell of spin-down integrals for "
+                      f"each of the {len(ps.shells)} shells")
+    return _shells(ps.shells_down, "shells_down", fields, species)
+
+
+def channel_set(ps: ParameterSet, spin: str) -> ParameterSet:
+    """The spin-independent set of the ``"up"`` or ``"down"`` channel of ``ps``."""
+    down = spin == "down"
+    species = [Species(s.symbol, s.valence_electrons, s.onsite_down if down else s.onsite,
+                       s.orbital_levels, s.xi, s.shells) for s in ps.species]
+    return ParameterSet(
+        name=f"{ps.name}:{spin}", structure=ps.structure,
+        lattice_constant=ps.lattice_constant,
+        shells=ps.shells_down if down else ps.shells, fermi_energy=ps.fermi_energy,
+        provenance={**ps.provenance, "spin_channel": spin}, cell=ps.cell, basis=ps.basis,
+        species=species, shell_distances=ps.shell_distances)
 
 
 def _species(ps: ParameterSet) -> tuple[Species, ...]:
     if ps.species is None:
         one = Species(symbol=ps.element, valence_electrons=ps.valence_electrons,
-                      onsite=ps.onsite, orbital_levels=ps.orbital_levels, xi=ps.xi)
+                      onsite=ps.onsite, orbital_levels=ps.orbital_levels, xi=ps.xi,
+                      onsite_down=ps.onsite_down)
         return (_checked_species(one, ""),)
     if any(v is not None for v in (ps.element, ps.valence_electrons, ps.onsite, ps.xi,
-                                   ps.orbital_levels)):
+                                   ps.orbital_levels, ps.onsite_down)):
         raise invalid("species", "species together with element/onsite/valence_electrons/xi",
                       "either species (a compound) or the one-element fields")
     if not isinstance(ps.species, Sequence) or not ps.species or not all(
@@ -105,8 +140,15 @@ def _checked_species(species: Species, prefix: str) -> Species:
                                   minimum=0, positive=True, maximum=2 * orbitals.n_orbitals)
     xi = None if species.xi is None else checks.check_number(f"{prefix}xi", species.xi, "eV",
                                                              minimum=0)
+    down = None
+    if species.onsite_down is not None:
+        down = checks.check_levels(f"{prefix}onsite_down", species.onsite_down)
+        if set(down) != set(levels):
+            raise invalid(f"{prefix}onsite_down", sorted(down), f"the levels of "
+                          f"{prefix}onsite, {sorted(levels)} (spin-down values)")
+        down = MappingProxyType(down)
     return Species(symbol, valence, MappingProxyType(levels), MappingProxyType(orbital_levels),
-                   xi, tuple(orbitals.shells))
+                   xi, tuple(orbitals.shells), down)
 
 
 def _cell(ps: ParameterSet, structure: str) -> np.ndarray:
@@ -170,7 +212,8 @@ def _distances(ps: ParameterSet, structure: str) -> tuple[tuple[float, ...], ...
     return checks.check_distances("shell_distances", ps.shell_distances, n)
 
 
-def _shells(ps: ParameterSet, fields: dict[str, Any], species: tuple[Species, ...]) -> tuple:
+def _shells(given: Sequence, name: str, fields: dict[str, Any],
+            species: tuple[Species, ...]) -> tuple:
     draft = ParameterSet.__new__(ParameterSet)
     for key in ("lattice_constant", "cell", "basis", "shell_distances"):
         object.__setattr__(draft, key, fields[key])
@@ -178,13 +221,13 @@ def _shells(ps: ParameterSet, fields: dict[str, Any], species: tuple[Species, ..
     crystal = draft.prototype()
     by_symbol = {s.symbol: s for s in species}
     single = len(species) == 1
-    used = _pairs_per_shell(crystal, draft, len(ps.shells))
+    used = _pairs_per_shell(crystal, draft, len(given))
     shells = []
-    for index, shell in enumerate(ps.shells):
+    for index, shell in enumerate(given):
         if not any(shell_index == index for _, shell_index in bonds):
             raise invalid(f"shell_distances[{index}]", list(fields["shell_distances"][index]),
                           "bond lengths of the lattice (no bond of this length in the cell)")
-        shells.append(_shell(f"shells[{index}]", shell, used[index], by_symbol, single))
+        shells.append(_shell(f"{name}[{index}]", shell, used[index], by_symbol, single))
     return tuple(shells)
 
 

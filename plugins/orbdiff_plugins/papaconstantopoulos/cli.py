@@ -48,32 +48,43 @@ def material_options(command):
 def materials():
     """List the parameter sets: species, lattice, shells, SOC, Fermi energy and source.
 
-    Conventions that a set's source does not print but were inferred are flagged.
+    Spin-polarized sets (a ferromagnet's majority and minority fits, e.g. Fe-fm) are
+    marked in the spin column; a ξ borrowed from another set is starred. Conventions that
+    a set's source does not print but were inferred are flagged.
     """
     registry = get_registry()
-    header = ("name", "species", "lattice", "atoms", "shells", "a (Å)", "valence",
+    header = ("name", "species", "lattice", "atoms", "shells", "a (Å)", "valence", "spin",
               "ξ σ·L (eV)", "E_F tab (Ry)", "inferred", "plugin: source")
-    rows = [_material_row(name, record, registry)
+    inferred_column = header.index("inferred")
+    sets = [(name, record, load_parameter_set(name, registry=registry))
             for name, record in registry.parameter_sets.records.items()]
+    rows = [_material_row(name, record, ps) for name, record, ps in sets]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
     for row in (header, *rows):
-        cells = [cell.ljust(w) if i < 3 or i == 9 else cell.rjust(w)
+        cells = [cell.ljust(w) if i < 3 or i in (7, inferred_column) else cell.rjust(w)
                  for i, (cell, w) in enumerate(zip(row, widths, strict=False))]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
-    if any(row[9] != "-" for row in rows):
+    borrowed = [f"{name} from {', '.join(sorted(set(lenders.values())))}"
+                for name, _, ps in sets
+                if (lenders := ps.provenance.get("spin_orbit_borrowed_from"))]
+    if borrowed:
+        click.echo("*: ξ borrowed from the paramagnetic set of the same element (the set's "
+                   f"source gives none): {'; '.join(borrowed)}")
+    if any(row[inferred_column] != "-" for row in rows):
         click.echo("inferred: conventions needed to build the set that no source prints "
                    "(see the file's convention_status and materials_db/README.md)")
 
 
-def _material_row(name, record, registry) -> tuple[str, ...]:
-    ps = load_parameter_set(name, registry=registry)
+def _material_row(name, record, ps) -> tuple[str, ...]:
     species = ps.species_by_symbol
     xis = {s.xi for s in species.values()}
-    xi = "none" if None in xis else "/".join(f"{x:.4f}" for x in sorted(xis))
+    star = "*" if ps.provenance.get("spin_orbit_borrowed_from") else ""
+    xi = "none" if None in xis else "/".join(f"{x:.4f}" for x in sorted(xis)) + star
     ef = "none" if ps.fermi_energy is None else f"{ps.fermi_energy / RYDBERG:.4f}"
     inferred = ",".join(ps.provenance.get("inferred", ())) or "-"
+    spin = "polarized" if ps.spin_polarized else "-"
     return (name, ",".join(species), ps.structure, str(len(ps.basis)), str(len(ps.shells)),
-            f"{ps.lattice_constant:.4f}", f"{ps.valence_electrons:g}", xi, ef, inferred,
+            f"{ps.lattice_constant:.4f}", f"{ps.valence_electrons:g}", spin, xi, ef, inferred,
             f"{record.plugin}: {ps.provenance.get('source', record.source)}")
 
 
@@ -187,7 +198,8 @@ def bands(material, shells, soc_scale, xi, npoints, window, absolute, plot_path,
 
         offset = results["soc"]["fermi_level"] if absolute else 0.0
         plot_bands(path, results, plot_path,
-                   f"{material}, {n_shells} shells, ξ = {with_soc.parameters['xi']:.3f} eV",
+                   f"{material}, {n_shells} shells, ξ = {with_soc.parameters['xi']:.3f} eV"
+                   + _magnetization_text(with_soc),
                    absolute, window=(low + offset, high + offset))
     if output_format == "json":
         write_json({"material": material, "shells": n_shells,
@@ -211,6 +223,25 @@ def _print_band_table(material, n_shells, path, results, absolute) -> None:
         click.echo(f"{name:>5} " + " ".join(f"{e:8.3f}" for e in energies[index]))
 
 
+def _magnetization_text(model) -> str:
+    """``", m = (0, 0, 1)"`` for a spin-polarized set's model, else empty."""
+    m = model.parameters.get("magnetization")
+    return "" if m is None else ", m = (" + ", ".join(f"{x:.3g}" for x in m) + ")"
+
+
+def _spin_resolved_dos(model, grid: KGrid, energies: np.ndarray,
+                       gamma: float) -> dict[str, np.ndarray]:
+    """DOS (states/eV/cell) of spin along m (majority) and against it (minority).
+
+    Projectors ½(1 ± σ·m) with m the model's magnetization; they add up to the total.
+    """
+    m = np.asarray(model.parameters["magnetization"], dtype=float)
+    sigma_m = np.einsum("a,aij->ij", m, model.spin_operators())
+    unit = np.eye(model.n_states)
+    projectors = {"majority": 0.5 * (unit + sigma_m), "minority": 0.5 * (unit - sigma_m)}
+    return projected_dos(model, grid, energies, gamma, projectors=projectors)
+
+
 @click.command(short_help="Broadened density of states, total and projected on s, p, d.",
                epilog=_example("orbdiff dos Ta --shells 2 --plot dos.png",
                                "orbdiff dos Pt --energies -8:4:121 --format json"))
@@ -232,7 +263,9 @@ def dos(material, shells, soc_scale, xi, gamma, grid, energies, absolute, plot_p
     """Broadened density of states of MATERIAL, total and projected on s, p, d.
 
     States per eV per cell, both spins, with the broadening Γ of the transport
-    calculations; energies relative to the Fermi level unless --absolute.
+    calculations; energies relative to the Fermi level unless --absolute. A
+    spin-polarized set (e.g. Fe-fm) adds the majority and minority DOS (spin along and
+    against its magnetization m).
     """
     finite_option("--gamma", gamma, minimum=0.0, strict=True)
     finite_option("--soc-scale", soc_scale, minimum=0.0)
@@ -245,23 +278,29 @@ def dos(material, shells, soc_scale, xi, gamma, grid, energies, absolute, plot_p
     shift = 0.0 if absolute else level.energy
     pdos = projected_dos(model, KGrid(model.crystal, grid), values + shift, gamma)
     total = sum(pdos.values())
+    spin = {} if model.parameters.get("magnetization") is None else _spin_resolved_dos(
+        model, KGrid(model.crystal, grid), values + shift, gamma)
     n_shells = model.parameters["shells"]
     if plot_path:
         from .plots import plot_dos
 
-        plot_dos(values, total, pdos, plot_path,
-                 f"{material}, {n_shells} shells, ξ = {model.parameters['xi']:.3f} eV, "
-                 f"Γ = {gamma:g} eV, grid {grid}³", absolute)
+        plot_dos(values, total, {**pdos, **spin}, plot_path,
+                 f"{material}, {n_shells} shells, ξ = {model.parameters['xi']:.3f} eV"
+                 f"{_magnetization_text(model)}, Γ = {gamma:g} eV, grid {grid}³", absolute)
     if output_format == "json":
         write_json({"material": material, "shells": n_shells, "energies": values.tolist(),
                     "dos": total.tolist(),
                     "projected": {k: v.tolist() for k, v in pdos.items()},
+                    **({"spin_resolved": {k: v.tolist() for k, v in spin.items()}}
+                       if spin else {}),
                     "fermi_level": level.energy, "fermi_accuracy": level.accuracy,
                     "units": {"energies": "eV", "dos": "states/eV/cell (both spins)"}})
         return
     click.echo(f"# {material}, {n_shells} shells: E_F = {level.energy:.4f} eV "
                f"(± {level.accuracy:.1e}); "
                "DOS in states/eV/cell")
-    click.echo(f"{'E (eV)':>9}{'total':>10}" + "".join(f"{k:>10}" for k in pdos))
+    columns = {**pdos, **spin}
+    click.echo(f"{'E (eV)':>9}{'total':>10}" + "".join(f"{k:>10}" for k in columns))
     for i, e in enumerate(values):
-        click.echo(f"{e:9.3f}{total[i]:10.4f}" + "".join(f"{v[i]:10.4f}" for v in pdos.values()))
+        click.echo(f"{e:9.3f}{total[i]:10.4f}"
+                   + "".join(f"{v[i]:10.4f}" for v in columns.values()))

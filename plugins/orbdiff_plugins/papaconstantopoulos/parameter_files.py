@@ -233,32 +233,43 @@ def _version_1(data: dict[str, Any], file: Path) -> ParameterSet:
 
 
 def _version_2(data: dict[str, Any], file: Path) -> ParameterSet:
-    species = [_species(symbol, entry) for symbol, entry in data["species"].items()]
+    """A schema-2 set; with ``spin_channels`` its levels and integrals are {up, down}."""
+    polarized = "spin_channels" in data
+    species = [_species(symbol, entry, polarized) for symbol, entry in data["species"].items()]
     one = len(species) == 1
     fermi = data["fermi_energy"]["value"]
+
+    def shells(spin: str | None) -> list[dict[str, Any]]:
+        return [_shell_integrals({pair: values if spin is None else values[spin]
+                                  for pair, values in shell["integrals"].items()}, one)
+                for shell in data["shells"]]
+
     return ParameterSet(
         name=data["name"],
         structure=data["structure"],
         lattice_constant=float(data["lattice"]["a"]["value"]),
-        shells=[_shell_integrals(shell["integrals"], one) for shell in data["shells"]],
+        shells=shells("up" if polarized else None),
         fermi_energy=None if fermi is None else fermi * RYDBERG,
         provenance=_provenance_2(data, file),
         cell=data["lattice"]["cell"],
         basis=[_site(site) for site in data["basis"]],
         species=species,
         shell_distances=[shell["distances"] for shell in data["shells"]],
+        shells_down=shells("down") if polarized else None,
     )
 
 
-def _species(symbol: str, entry: dict[str, Any]) -> Species:
+def _species(symbol: str, entry: dict[str, Any], polarized: bool) -> Species:
     soc = entry["spin_orbit"]["value"]
+    onsite = entry["onsite"]["up"] if polarized else entry["onsite"]
     return Species(
         symbol=symbol,
         valence_electrons=float(entry["valence_electrons"]["value"]),
-        onsite=_to_ev(entry["onsite"]),
+        onsite=_to_ev(onsite),
         orbital_levels=entry["orbital_levels"],
         xi=None if soc is None else soc / 2,  # L·S constant -> coefficient of σ·L
         shells=tuple(entry["orbitals"]),
+        onsite_down=_to_ev(entry["onsite"]["down"]) if polarized else None,
     )
 
 
@@ -312,6 +323,12 @@ def _provenance_2(data: dict[str, Any], file: Path) -> dict[str, Any]:
     species = {symbol: {"valence_electrons": entry["valence_electrons"]["source"],
                         "spin_orbit": entry["spin_orbit"]["source"]}
                for symbol, entry in data["species"].items()}
+    borrowed = {symbol: entry["spin_orbit"]["borrowed_from"]
+                for symbol, entry in data["species"].items()
+                if "borrowed_from" in entry["spin_orbit"]}
+    spin = {"spin_channels": dict(data["spin_channels"])} if "spin_channels" in data else {}
+    if borrowed:
+        spin["spin_orbit_borrowed_from"] = borrowed
     return {
         "citation": data["citation"],
         "source": data["source"],
@@ -325,6 +342,7 @@ def _provenance_2(data: dict[str, Any], file: Path) -> dict[str, Any]:
         "fermi_energy": data["fermi_energy"]["source"],
         "energy_unit": f"file in Ry, converted with 1 Ry = {RYDBERG} eV",
         "file": file.name,
+        **spin,
     }
 
 

@@ -70,11 +70,17 @@ def band_figure(path, results, title, absolute=False, window=(-8.0, 6.0)):
 
 
 def plot_dos(energies, total, projected, filename, title, absolute=False):
-    """Total DOS and its s, p, d projections (states/eV/cell) versus energy (eV)."""
+    """Total DOS and its s, p, d (and majority, minority) projections versus energy.
+
+    DOS in states/eV/cell, energies in eV; the spin projections of a spin-polarized set
+    (keys ``majority``, ``minority``) are drawn dashed.
+    """
     fig, ax = plt.subplots(figsize=(6.5, 4), constrained_layout=True)
     ax.plot(energies, total, "k", label="total")
     for name, values in projected.items():
-        ax.plot(energies, values, label=name)
+        spin = name in ("majority", "minority")
+        ax.plot(energies, values, "--" if spin else "-", lw=1.2 if spin else 1.5,
+                label=f"{name} spin" if spin else name)
     if not absolute:
         ax.axvline(0, color="0.6", lw=0.5)
     ax.set(xlabel=_ENERGY_LABEL[absolute], ylabel="DOS (states/eV/cell, both spins)",

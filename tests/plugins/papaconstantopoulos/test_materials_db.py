@@ -25,6 +25,8 @@ ELEMENTS = {"V", "Nb", "Ta", "Cr", "Mo", "W", "Fe", "Mn",
 INTEGRALS = ("sss", "sps", "pps", "ppp", "sds", "pds", "pdp", "dds", "ddp", "ddd")
 #: The hcp sets (schema 2), tested in test_hcp_materials_db.py.
 HCP = {"Be", "Mg", "Sc", "Ti", "Zn", "Y", "Zr", "Tc", "Ru", "Cd", "Hf", "Re", "Os", "Co-hcp"}
+#: The spin-polarized sets (schema 2), tested in test_spin_polarized_materials_db.py.
+FERROMAGNETS = {"Fe-fm", "Co-fm", "Ni-fm"}
 ALL_FILES = sorted(p for p in MATERIALS_DB.glob("*.json") if p.name != "schema.json")
 FILES = [p for p in ALL_FILES if p.stem in ELEMENTS]
 
@@ -45,8 +47,8 @@ def _ids(path: Path) -> str:
     return path.stem
 
 
-def test_exactly_the_eighteen_cubic_and_fourteen_hcp_sets():
-    assert {p.stem for p in pf.parameter_files()} == ELEMENTS | HCP
+def test_exactly_the_cubic_hcp_and_spin_polarized_sets():
+    assert {p.stem for p in pf.parameter_files()} == ELEMENTS | HCP | FERROMAGNETS
     assert pf.parameter_files() == ALL_FILES
     assert pf.materials_db_path() == MATERIALS_DB
 
