@@ -142,6 +142,8 @@ def precession(model_name, material, wannier, spinor_ordering, fermi_energy, ele
                + (f"; stored in {store}" if store else ""), err=True)
     label = source.label
     where = f"E − E_F = {energy} eV" if source.relative else f"ε = {energy} eV"
+    if moment is not None:
+        where += f", M_s = {moment:g} μ_B"
     if plot_path:
         from .plots import plot_precession
 

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import orbdiff
 from orbdiff import plugin_manager
 from orbdiff.cli import build_cli
+from orbdiff.observables import magnetic_moments
 
 FE = ["precession", "--material", "Fe", "--grid", "4", "--theta", "0,90"]
 
@@ -73,6 +75,10 @@ def test_table_output_with_an_exchange_list():
     numbers = [line.split() for line in lines[2:]]
     assert [float(r[0]) for r in numbers] == [-0.5, 0.0]
     assert float(numbers[0][2]) > 0.1 and abs(float(numbers[1][2])) < 1e-6  # M_s column
+    # J = 0: the Fermi level of non-magnetic Ni with its 10 valence electrons (3d⁸4s²)
+    nickel = orbdiff.load_material("Ni")
+    level = magnetic_moments(nickel, 3, [0, 0, 1], electrons=10.0).fermi_level
+    assert abs(float(numbers[1][4]) - level) < 1e-4  # printed with 4 decimals
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -106,3 +112,15 @@ def test_bad_model_input_is_one_error_line(args, message):
 def test_exactly_one_source():
     result = invoke("precession", "--model", "bcc-p-toy", "--material", "Fe")
     assert result.exit_code == 2 and "exactly one of --model" in result.output
+
+
+def test_a_spin_polarized_set_needs_no_exchange_and_refuses_a_target():
+    result = invoke("precession", "--material", "Fe-fm", "--grid", "3", "--theta", "0,90",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["exchange"] == [0.0]
+    moments = np.array(data["moment"])[0]
+    assert np.all(moments > 1.0)  # the majority H↑ follows m: positive along m at 0° and 90°
+    refused = invoke("precession", "--material", "Fe-fm", "--grid", "3", "--moment", "2")
+    assert refused.exit_code == 2 and "spin-polarized set" in refused.output

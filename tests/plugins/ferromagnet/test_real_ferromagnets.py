@@ -138,3 +138,20 @@ def test_moment_sign_and_orbital_moment_parallel_in_iron(iron):
                                  electrons=8.0)
     np.testing.assert_allclose([reversed_.spin, reversed_.orbital],
                                [-found.spin, -found.orbital], atol=1e-12)
+
+
+def test_spin_polarized_set_rotates_its_own_magnetization(registry):
+    def rotated(m):
+        return orbdiff.load_material("Fe-fm", registry=registry, magnetization=tuple(m))
+
+    sweep = precession_sweep(rotated, [0.0], [0.0, 90.0], energy=0.0, grid=4, gamma=0.1,
+                             electrons=8.0, registry=registry, progress=False)
+    along_x = rotated([1.0, 0.0, 0.0])
+    direct = magnetic_moments(along_x, 4, [1, 0, 0], electrons=8.0)
+    reference = orbdiff.compute("diffusivity", along_x, grid=4, energies=[direct.fermi_level],
+                                gamma=0.1, registry=registry, error_estimate=False)
+    np.testing.assert_allclose(sweep.tensor[0, 1], reference.tensor[0], rtol=0,
+                               atol=1e-12 * np.abs(reference.tensor).max())
+    assert sweep.moment[0, 1] == pytest.approx(direct.spin, abs=1e-12) and direct.spin > 1
+    # cubic Fe: m ∥ z and m ∥ x are equivalent, with D^{sz x}_{sz x} ↔ D^{sx x}_{sx x}
+    assert sweep.moment[0, 0] == pytest.approx(sweep.moment[0, 1], abs=1e-9)
