@@ -124,3 +124,26 @@ def test_a_spin_polarized_set_needs_no_exchange_and_refuses_a_target():
     assert np.all(moments > 1.0)  # the majority H↑ follows m: positive along m at 0° and 90°
     refused = invoke("precession", "--material", "Fe-fm", "--grid", "3", "--moment", "2")
     assert refused.exit_code == 2 and "spin-polarized set" in refused.output
+
+
+def test_wannier_file_of_nickel_gives_the_material_sweep(tmp_path):
+    from orbdiff_plugins.wannier90 import write_wannier90
+
+    write_wannier90(orbdiff.load_material("Ni", shells=2), tmp_path / "ni", spinors=True,
+                    mp_grid=(3, 3, 3))
+    common = ["--moment", "0.6", "--grid", "3", "--theta", "0,60", "--format", "json"]
+    wannier = invoke("precession", "--wannier", str(tmp_path / "ni"), "--electrons", "10",
+                     *common)
+    material = invoke("precession", "--material", "Ni", "--shells", "2", *common)
+    assert wannier.exit_code == 0, wannier.output
+    ours, theirs = json.loads(wannier.stdout), json.loads(material.stdout)
+    assert ours["exchange"][0] == pytest.approx(theirs["exchange"][0], abs=1e-7)
+    for name in ("moment", "orbital_moment", "fermi_level"):
+        np.testing.assert_allclose(ours[name], theirs[name], rtol=0, atol=1e-7)
+    scale = np.abs(theirs["tensor"]).max()
+    np.testing.assert_allclose(ours["tensor"], theirs["tensor"], rtol=0, atol=1e-6 * scale)
+    fixed = invoke("precession", "--wannier", str(tmp_path / "ni"), "--fermi-energy",
+                   str(theirs["fermi_level"][0][0]), "--exchange", str(theirs["exchange"][0]),
+                   "--grid", "3", "--theta", "0", "--format", "json")
+    assert fixed.exit_code == 0, fixed.output
+    assert json.loads(fixed.stdout)["moment"][0][0] == pytest.approx(0.6, abs=1e-6)
