@@ -12,7 +12,7 @@ from orbdiff.testing import check_model, check_onsite_term, check_plugin, check_
 def test_builtin_plugins_pass_the_contract(registry, spec):
     name = spec.partition(":")[2]
     checked = check_registered(registry, name)
-    expected = {"core": 2, "toy": 1, "papaconstantopoulos": 32, "diffusion": 3, "ferromagnet": 1,
+    expected = {"core": 2, "toy": 1, "papaconstantopoulos": 35, "diffusion": 3, "ferromagnet": 1,
                 "wannier90": 1, "hall": 1}
     assert len(checked) == expected.get(name, 0)
 
