@@ -67,3 +67,22 @@ def test_a_damaged_or_foreign_file_is_one_clear_error(toy, registry, tmp_path, c
         return
     with pytest.raises(InputError, match=r"--store: cannot open .*p\.db"):
         precession_sweep(toy, [0.2], [0.0], store=path, registry=registry, **SWEEP)
+
+
+def test_rows_carry_exchange_m_and_moments_as_query_keys(registry, tmp_path):
+    iron = orbdiff.load_material("Fe", registry=registry)
+    store = _store(tmp_path)
+    result = precession_sweep(iron, [-1.0, 0.0], [0.0, 90.0], store=store, registry=registry,
+                              electrons=8.0, exchange_shells="d", material="Fe",
+                              **{**SWEEP, "energy": 0.0})
+    rows = store.select("material=Fe,J<-0.5,m_x>0.5")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.exchange, row.theta, row.phi, row.exchange_shells) == (-1.0, 90.0, 0.0, "d")
+    np.testing.assert_allclose([row.m_x, row.m_y, row.m_z], [1.0, 0.0, 0.0], atol=1e-12)
+    assert row.moment == result.moment[0, 1] > 0.5
+    assert row.orbital_moment == result.orbital_moment[0, 1]
+    assert row.fermi_level == result.fermi_level[0, 1]
+    assert len(store.select("moment<1e-9,moment>-1e-9")) == 2  # J = 0: no moment
+    with pytest.raises(InputError, match="'moments' is not a column"):
+        store.select("moments>1")

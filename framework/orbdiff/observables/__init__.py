@@ -56,3 +56,7 @@ from .resources import (  # noqa: E402
 )
 
 __all__ += ["RunEstimate", "announce_long_run", "estimate_run", "require_resources"]
+
+from .moments import Moments, magnetic_moments  # noqa: E402
+
+__all__ += ["Moments", "magnetic_moments"]
