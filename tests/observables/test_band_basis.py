@@ -62,3 +62,34 @@ def test_product_kernel_over_several_sub_blocks_equals_the_literal_sum():
     expected = _literal(eps, v, s, o, w, energies, 0.3)
     got = im_green_traces_products(eps, v, s, o, w, energies, 0.3)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12 * np.abs(expected).max())
+
+
+def test_spinless_velocities_rotate_by_halves_like_the_dense_product(tantalum):
+    """(v ⊗ 1) U from the orbital velocity equals U† v U of the spinful matrices."""
+    k = np.random.default_rng(3).normal(size=(7, 3))
+    assert not tantalum.spinful_hoppings
+    bands = BandData.from_model(tantalum, k, np.zeros((0, 18, 18), complex))
+    _, vectors = np.linalg.eigh(tantalum.hamiltonian(k))
+    dense = to_band_basis(tantalum.velocity_operators(k), vectors)
+    scale = np.abs(dense).max()
+    np.testing.assert_allclose(bands.velocities, dense, rtol=0, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("n_energies", [1, 5])
+def test_few_energy_charge_and_kubo_traces_equal_their_literal_sums(tantalum, n_energies):
+    """Im Tr[v_j G^R G^A v_i G^A] and Tr[v_j A v_i A] against index-by-index sums."""
+    from orbdiff.observables.kernels import charge_traces, kubo_traces
+
+    rng = np.random.default_rng(4)
+    k, weights = rng.normal(size=(6, 3)), rng.random(6)
+    bands = BandData.from_model(tantalum, k, np.zeros((0, 18, 18), complex), weights)
+    energies, gamma = np.linspace(9.2, 9.8, n_energies), 0.1
+    g_r = 1 / (energies[None, :, None] - bands.energies[:, None, :] + 1j * gamma)  # (k, E, N)
+    g_a, spectral = np.conj(g_r), g_r.imag * -1
+    v = bands.velocities
+    charge = np.einsum("k,kjpn,ken,kinp,kep->eij", weights, v, g_r * g_a, v, g_a).imag
+    kubo = np.einsum("k,kjnm,kem,kimn,ken->eij", weights, v, spectral, v, spectral).real
+    np.testing.assert_allclose(charge_traces(bands, energies, gamma), charge, rtol=0,
+                               atol=1e-12 * np.abs(charge).max())
+    np.testing.assert_allclose(kubo_traces(bands, energies, gamma), kubo, rtol=0,
+                               atol=1e-12 * np.abs(kubo).max())
