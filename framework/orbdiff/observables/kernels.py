@@ -20,9 +20,11 @@ __all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "few_energies",
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
 #: partial-fraction (pole) evaluation: the crossover measured in benchmarks/run.py,
-#: case K, for Ta (N = 18: poles faster from 12 energies on) ...
-FEW_ENERGIES = 12
-#: ... and for small models (N ≤ SMALL_MODEL, toy N = 6: from 24 energies on), where
+#: case K, for Ta (N = 18, idle machine: products 725 µs, poles 800 µs per k-point at
+#: 16 energies; 1115 and 804 at 24) ...
+FEW_ENERGIES = 16
+#: ... and for small models (N ≤ SMALL_MODEL, toy N = 6: products 130 µs, poles 167 at
+#: 24 energies; 168 and 130 at 32), where
 #: the pole coefficients cost numpy overhead rather than N³ products.
 FEW_ENERGIES_SMALL = 24
 SMALL_MODEL = 8

@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.special import expit
 
 from ..errors import invalid
 from ..hamiltonian.model import TightBindingModel
@@ -119,12 +117,15 @@ def band_sample(model: TightBindingModel, grid: int | tuple[int, int, int],
 
 def occupations(energies: np.ndarray, fermi_level: float, smearing: float) -> np.ndarray:
     """Fermi–Dirac occupations f = 1 / (1 + e^{(ε − μ)/k_B T}); energies, μ, k_B T in eV."""
+    from scipy.special import expit  # here: scipy.special costs start-up time
     return expit(-(np.asarray(energies) - fermi_level) / smearing)
 
 
 def smeared_fermi_level(sample: BandSample, electrons: float,
                         smearing: float = DEFAULT_SMEARING) -> float:
     """Fermi level (eV) at which the occupations hold ``electrons`` per cell."""
+    from scipy.optimize import brentq  # here: scipy.optimize costs start-up time
+
     _check_smearing(smearing)
     n_states = sample.energies.shape[1]
     if not 0 < electrons < n_states:
