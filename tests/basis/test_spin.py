@@ -152,3 +152,34 @@ def test_soc_rejects_bad_xi(xi):
 def test_soc_rejects_unknown_shell_key():
     with pytest.raises(ValueError, match="xi"):
         spin_orbit_coupling(OrbitalSet(("p",)), {"f": 0.1})
+
+
+def _proper_rotations():
+    """48 cubic operations times their determinant, and random rotations."""
+    from itertools import permutations, product
+
+    from scipy.spatial.transform import Rotation
+
+    cubic = []
+    for perm in permutations(range(3)):
+        for signs in product((1, -1), repeat=3):
+            r = np.zeros((3, 3))
+            r[range(3), perm] = signs
+            cubic.append(r * np.linalg.det(r))
+    return cubic + list(Rotation.random(20, random_state=1).as_matrix())
+
+
+def test_rotation_quaternion_equals_scipy_up_to_sign_and_rotates_sigma():
+    """Against scipy's Rotation (independent), including every θ = π cubic operation."""
+    from scipy.spatial.transform import Rotation
+
+    from orbdiff.basis.spin import pauli_matrices, rotation_quaternion, spin_rotation
+
+    sigma = pauli_matrices()
+    for r in _proper_rotations():
+        q, reference = rotation_quaternion(r), Rotation.from_matrix(r).as_quat()
+        assert q[3] >= 0
+        assert min(np.abs(q - reference).max(), np.abs(q + reference).max()) < 1e-12
+        u = spin_rotation(r)
+        rotated = np.einsum("ab,kbc,dc->kad", u, sigma, u.conj())
+        np.testing.assert_allclose(rotated, np.einsum("jk,jab->kab", r, sigma), atol=1e-12)

@@ -47,14 +47,41 @@ def spin_rotation(rotation: np.ndarray) -> np.ndarray:
     -------
     (2, 2) ndarray of complex
         ``U = exp(−iθ n·σ/2)``, so that ``U σ_k U† = Σ_j R[j, k] σ_j``. The overall
-        sign of ``U`` (SU(2) covers SO(3) twice) is that of the rotation angle
-        θ ∈ [0, π] returned by :class:`scipy.spatial.transform.Rotation`.
+        sign of ``U`` (SU(2) covers SO(3) twice) is fixed by θ ∈ [0, π], i.e.
+        cos(θ/2) ≥ 0; for θ = π the first non-zero component of n is positive.
     """
-    from scipy.spatial.transform import Rotation  # here: importing it costs 0.2 s
-
-    matrix = as_rotation_matrix(rotation)
-    x, y, z, w = Rotation.from_matrix(matrix).as_quat()  # (n sin θ/2, cos θ/2)
+    x, y, z, w = rotation_quaternion(as_rotation_matrix(rotation))  # (n sin θ/2, cos θ/2)
     return w * np.eye(2) - 1j * np.einsum("k,kij->ij", [x, y, z], pauli_matrices())
+
+
+def rotation_quaternion(matrix: np.ndarray) -> np.ndarray:
+    """Unit quaternion ``(n sin θ/2, cos θ/2)`` of a proper rotation matrix (θ ∈ [0, π]).
+
+    Shepperd's method: the square root is taken of the largest of 1 + tr R and
+    1 + 2R_aa − tr R, so no component is found by dividing by a small number.
+    (Written out rather than taken from scipy.spatial.transform, whose import costs
+    0.15–0.2 s of every command's start-up.)
+    """
+    r = np.asarray(matrix, dtype=float)
+    trace = np.trace(r)
+    antisymmetric = np.array([r[2, 1] - r[1, 2], r[0, 2] - r[2, 0], r[1, 0] - r[0, 1]])
+    largest = int(np.argmax([trace, r[0, 0], r[1, 1], r[2, 2]]))
+    if largest == 0:
+        w = np.sqrt(1.0 + trace) / 2
+        q = np.append(antisymmetric / (4 * w), w)
+    else:
+        a = largest - 1
+        b, c = (a + 1) % 3, (a + 2) % 3
+        q = np.empty(4)
+        q[a] = np.sqrt(1.0 + 2 * r[a, a] - trace) / 2
+        q[b] = (r[a, b] + r[b, a]) / (4 * q[a])
+        q[c] = (r[a, c] + r[c, a]) / (4 * q[a])
+        q[3] = antisymmetric[a] / (4 * q[a])
+    if abs(q[3]) < 1e-12:  # θ = π: n and −n are the same rotation
+        q[3] = 0.0
+        leading = q[np.flatnonzero(np.abs(q[:3]) > 1e-12)[0]]
+        return q * np.sign(leading)
+    return q * np.sign(q[3])
 
 
 def spinful(matrix_orb: np.ndarray) -> np.ndarray:

@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ..errors import CapabilityError, invalid
 
@@ -230,6 +229,8 @@ def converge(evaluate: Callable[[Grid], Any], start: int | tuple[int, ...], tole
         raise CapabilityError(f"{type(previous).__name__} results carry no k-sampling error, "
                               f"so they cannot be converged")
     tried = [list(previous_grid)]
+    from tqdm.auto import tqdm  # here: importing tqdm costs start-up time
+
     bar = tqdm(grids, disable=None if progress is None else not progress, desc="grids",
                unit="grid", leave=False)
     for grid in bar:

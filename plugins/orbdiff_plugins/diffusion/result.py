@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import constants
 
 from orbdiff.errors import invalid
 from orbdiff.observables.labels import DIRECTIONS, OPERATORS, component_index
+from orbdiff.units import ELEMENTARY_CHARGE
 
 from .estimated import (
     KSamplingErrors,
@@ -203,7 +203,7 @@ class DiffusivityResult(KSamplingErrors):
             raise invalid("units", units, "S/m: conversion needs a result in S/m with "
                                           "inputs['cell_volume']")
         # V_cell [m³] / (e [C] · dos [1/eV]) turns S/m into m²/s (docs/theory.md)
-        factor = self.inputs["cell_volume"] * 1e-30 / (constants.e * self.dos)
+        factor = self.inputs["cell_volume"] * 1e-30 / (ELEMENTARY_CHARGE * self.dos)
         return replace(self, units=units, **_converted(self, factor[:, None, None]))
 
     # --- persistence ----------------------------------------------------------------------

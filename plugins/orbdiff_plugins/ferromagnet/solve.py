@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from scipy.optimize import brentq
-
 from orbdiff.errors import InputError, invalid
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import Moments, magnetic_moments
@@ -99,6 +97,8 @@ def exchange_for_moment(
 
 def _refine(moment, target, a, b, found) -> tuple[float, Moments]:
     """Brent's method between two J (eV) that bracket the target moment."""
+    from scipy.optimize import brentq  # here: scipy.optimize costs 0.2 s of start-up
+
     last: dict[float, Moments] = {}
 
     def excess(j: float) -> float:

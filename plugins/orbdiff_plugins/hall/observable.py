@@ -6,13 +6,13 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
-from scipy import constants
 
 from orbdiff.disorder import ConstantBroadening
 from orbdiff.errors import CapabilityError, invalid
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import BandData, integrate, sampling
 from orbdiff.structure import KGrid
+from orbdiff.units import ELEMENTARY_CHARGE, HBAR
 
 from .kernels import bastin_traces, intrinsic_traces
 from .result import HallResult
@@ -21,8 +21,8 @@ from .symmetry import symmetrize_axial_tensor, symmetrize_polar_tensor
 __all__ = ["FORMULAS", "UNITS", "HallConductivity", "hall_operators"]
 
 #: e²/ħ in S, per Å of (trace in Å²)/(cell volume in Å³), in each accepted unit.
-UNITS = {"S/cm": constants.e**2 / constants.hbar * 1e8,
-         "S/m": constants.e**2 / constants.hbar * 1e10}
+UNITS = {"S/cm": ELEMENTARY_CHARGE**2 / HBAR * 1e8,
+         "S/m": ELEMENTARY_CHARGE**2 / HBAR * 1e10}
 
 FORMULAS = {"bastin": bastin_traces, "intrinsic": intrinsic_traces}
 

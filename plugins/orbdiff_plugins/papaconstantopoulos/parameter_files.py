@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from orbdiff.errors import InputError
 from orbdiff.hamiltonian.parameter_set import ParameterSet, Site, Species
 from orbdiff.units import RYDBERG
@@ -138,7 +136,10 @@ def schema_path() -> Path:
 
 
 @functools.cache
-def _validator(path: Path) -> Draft202012Validator:
+def _validator(path: Path):
+    """The schema's validator (jsonschema imported here: it costs start-up time)."""
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
