@@ -129,6 +129,25 @@ def _sqlite_class() -> type:
         def _connect(self):
             return sqlite3.connect(self.filename, timeout=self.busy_timeout)
 
+        def _initialize(self, con):
+            """ase's schema set-up, as one write transaction when the file is new.
+
+            ase creates its tables one statement at a time; a second process opening
+            the same new file in between saw a half-made schema ("Please convert to
+            new format"). Under ``BEGIN IMMEDIATE`` the other process waits (busy
+            timeout) and then finds the whole schema.
+            """
+            if self.initialized or con.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name='information'"
+            ).fetchone()[0]:
+                return super()._initialize(con)
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                return super()._initialize(con)
+            finally:
+                if con.in_transaction:
+                    con.commit()
+
     return _SQLite
 
 

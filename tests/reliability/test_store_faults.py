@@ -164,3 +164,27 @@ def test_a_damaged_store_is_one_clear_error(tmp_path, damage):
         reopened = ResultsStore(path)
         reopened.select()
         reopened.store("case-new", {"status": "ok"})
+
+
+def _open_at_once(path: str, barrier) -> str:
+    barrier.wait()
+    try:
+        ResultsStore(path)
+    except InputError as exc:
+        return str(exc)
+    return "ok"
+
+
+def test_processes_opening_a_new_store_at_once_all_find_the_whole_schema(tmp_path):
+    """ase builds its tables one statement at a time: without one transaction around
+    the set-up, a process opening the new file in between read a half-made schema."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for trial in range(8):
+        path = str(tmp_path / f"r{trial}.db")
+        with context.Manager() as manager:
+            barrier = manager.Barrier(4)
+            with ProcessPoolExecutor(4, mp_context=context) as pool:
+                opened = list(pool.map(_open_at_once, [path] * 4, [barrier] * 4))
+        assert opened == ["ok"] * 4, opened

@@ -30,7 +30,7 @@ def _as_set(i, j, vectors):
 @pytest.mark.parametrize("cutoff", [3.0, 4.5, 7.3])
 def test_pairs_equal_ase_neighbour_list(name, cell, positions, cutoff):
     i, j, d, vectors = neighbour_pairs(cell, positions, cutoff)
-    ai, aj, ad, avectors = primitive_neighbor_list("ijdD", (True, True, True), cell,
+    ai, aj, _, avectors = primitive_neighbor_list("ijdD", (True, True, True), cell,
                                                    positions, cutoff)
     assert len(i) == len(ai) > 0
     assert _as_set(i, j, vectors) == _as_set(ai, aj, avectors)
