@@ -55,3 +55,18 @@ def test_a_terminal_gets_a_bar_that_shows_the_reused_count():
     assert "\r" in text  # redrawn in place: a bar, not lines
     assert "3/3" in text and "2 reused" in text
     assert "to go through" not in text
+
+
+def test_runs_keeping_their_own_totals_report_failures_too():
+    """The screen and sweep runners set absolute counts, failures included."""
+    log, terminal = io.StringIO(), Terminal()
+    for stream in (log, terminal):
+        with Progress(4, "screening", stream=stream, interval=0.0, failures=True) as bar:
+            bar.update(1, 0, 0)
+            bar.update(1, 1, 1)
+            bar.update(2, 1, 1)
+        assert bar.done == 4
+    lines = log.getvalue().splitlines()
+    assert lines[2].startswith("screening: 3/4 cases (1 computed, 1 reused, 1 failed), ")
+    assert lines[-1].startswith("screening: done, 4/4 cases (2 computed, 1 reused, 1 failed)")
+    assert "4/4" in terminal.getvalue() and "1 failed" in terminal.getvalue()

@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from .validation import ENERGY_LIMIT, MAX_ENERGIES
 
 __all__ = [
     "OrbdiffClickError",
-    "ProgressReport",
     "check_grid",
     "check_model_parameters",
     "check_output_path",
@@ -204,58 +201,6 @@ def finite_option(
         raise InputError(f"{name}: got {value!r}; expected a finite number{bound} of "
                          f"magnitude ≤ {limit:g}")
     return value
-
-
-class ProgressReport:
-    """Progress of a run over cases: a bar on a terminal, plain lines on stderr otherwise.
-
-    Parameters
-    ----------
-    total : int
-        Cases this run has to deal with.
-    name : str
-        What runs, e.g. ``"screening"``.
-    enabled : bool, optional
-        False: silent. Default: on.
-    every : float
-        Seconds between plain lines (the last one is always printed).
-    """
-
-    def __init__(self, total: int, name: str, enabled: bool | None = None,
-                 every: float = 5.0) -> None:
-        self.total, self.name, self.every = total, name, every
-        self.enabled = enabled is not False
-        self.bar = None
-        self.last = 0.0
-        if self.enabled and sys.stderr.isatty():
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, desc=name, unit="case")
-
-    @staticmethod
-    def stderr(message: str) -> None:
-        """Print one line on standard error."""
-        print(message, file=sys.stderr, flush=True)
-
-    def update(self, **counts: int) -> None:
-        """Report counts such as ``computed=3, reused=1, failed=0``."""
-        if not self.enabled:
-            return
-        done = sum(counts.values())
-        text = ", ".join(f"{count} {name}" for name, count in counts.items())
-        if self.bar is not None:
-            self.bar.n = done
-            self.bar.set_postfix_str(text)
-            return
-        now = time.monotonic()
-        if now - self.last >= self.every or done >= self.total:
-            self.last = now
-            self.stderr(f"{self.name}: {done}/{self.total} cases ({text})")
-
-    def close(self) -> None:
-        """End the bar (plain lines need no ending)."""
-        if self.bar is not None:
-            self.bar.close()
 
 
 #: The options that select a Wannier90 model (``--wannier SEEDNAME`` and its E_F), shared

@@ -46,13 +46,16 @@ class Progress:
         Least time between two plain lines, in seconds (the last line always comes).
     unit : str
         Name of one case in the plain lines.
+    failures : bool
+        Also count failed cases (shown as ``N failed`` on every line), as screens do.
     """
 
     def __init__(self, total: int, description: str, enabled: bool | None = None,
                  stream: TextIO | None = None, interval: float = 10.0,
-                 unit: str = "cases") -> None:
+                 unit: str = "cases", failures: bool = False) -> None:
         self.total, self.description, self.unit = int(total), description, unit
-        self.computed = self.reused = 0
+        self.computed = self.reused = self.failed = 0
+        self.failures = failures
         self.stream = stream if stream is not None else sys.stderr
         self.interval = interval
         self.enabled = enabled is not False
@@ -65,18 +68,24 @@ class Progress:
 
     @property
     def done(self) -> int:
-        """Cases gone through so far, computed or reused."""
-        return self.computed + self.reused
+        """Cases gone through so far: computed, reused or failed."""
+        return self.computed + self.reused + self.failed
 
     def advance(self, reused: bool = False, count: int = 1) -> None:
         """Count ``count`` more cases, ``reused`` ones were found already computed."""
         if reused:
-            self.reused += count
+            self.update(self.computed, self.reused + count, self.failed)
         else:
-            self.computed += count
+            self.update(self.computed + count, self.reused, self.failed)
+
+    def update(self, computed: int, reused: int, failed: int = 0) -> None:
+        """Set the counts so far (for runs that keep their own totals)."""
+        before = self.done
+        self.computed, self.reused, self.failed = computed, reused, failed
         if self._bar is not None:
-            self._bar.set_postfix_str(f"{self.reused} reused", refresh=False)
-            self._bar.update(count)
+            postfix = f"{self.reused} reused" + (f", {failed} failed" if self.failures else "")
+            self._bar.set_postfix_str(postfix, refresh=False)
+            self._bar.update(self.done - before)
         elif self.enabled and time.monotonic() - self._last_line >= self.interval:
             self._line(f"{self.description}: {self._counts()}")
 
@@ -97,8 +106,9 @@ class Progress:
 
     def _counts(self) -> str:
         elapsed = time.monotonic() - self._start
+        failed = f", {self.failed} failed" if self.failures else ""
         return (f"{self.done}/{self.total} {self.unit} ({self.computed} computed, "
-                f"{self.reused} reused), {elapsed:.0f} s")
+                f"{self.reused} reused{failed}), {elapsed:.0f} s")
 
     def _line(self, text: str) -> None:
         print(text, file=self.stream, flush=True)

@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 
 from orbdiff.api import compute
-from orbdiff.cliutils import ProgressReport
 from orbdiff.errors import InputError, invalid
 from orbdiff.hamiltonian import TightBindingModel, model_fingerprint
 from orbdiff.observables import magnetic_moments
 from orbdiff.observables.labels import component_index
 from orbdiff.observables.moments import DEFAULT_SMEARING
 from orbdiff.plugin import Registry
+from orbdiff.progress import Progress
 from orbdiff.store import ResultsStore
 from orbdiff.validation import ENERGY_LIMIT, check_number
 
@@ -220,7 +220,9 @@ def precession_sweep(
         signature["material"] = material
     results, computed = {}, 0
     cases = [(j, t) for j in exchanges for t in angles]
-    report = ProgressReport(len(cases), "magnetization", progress)
+    with_exchange(sample, exchanges[0], magnetization(theta=angles[0], phi=phi),
+                  exchange_shells)  # a bad shell choice is an error before any progress
+    report = Progress(len(cases), "magnetization", progress, interval=5.0)
     for j, theta in cases:
         direction = magnetization(theta=theta, phi=phi)
         magnet = with_exchange(base(direction), j, direction, exchange_shells)

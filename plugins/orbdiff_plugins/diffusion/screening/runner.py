@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from orbdiff.cliutils import ProgressReport
 from orbdiff.errors import InputError, OrbdiffError
 from orbdiff.plugin import Registry
+from orbdiff.progress import Progress
 from orbdiff.store import DEFAULT_LEASE, Claim, new_owner, signals_interrupt
 
 from .cases import ScreeningCase
@@ -116,7 +117,7 @@ def run_screen(
     from distributed import wait
 
     registry = registry or Registry()
-    say = say or ProgressReport.stderr
+    say = say or _stderr
     unique = list({case.identity: case for case in cases}.values())
     done = store.identities("ok")
     todo = [case for case in unique if case.identity not in done]
@@ -125,7 +126,7 @@ def run_screen(
     if not todo:
         return run.summary()
     client, cluster = _client(scheduler, dashboard)
-    report = ProgressReport(len(todo), "screening", progress)
+    report = Progress(len(todo), "screening", progress, interval=5.0, failures=True)
     try:  # Dask's own log lines (lost connections, cancelled tasks) become our messages
         with signals_interrupt() as received, _quiet_logs():
             try:
@@ -234,7 +235,7 @@ class _Run:
                     busy.append(case)
                 elif state == Claim.DONE:  # stored meanwhile by another run
                     self.skipped += 1
-                    report.update(computed=self.computed, reused=self.skipped)
+                    report.update(self.computed, self.skipped, len(self.failures))
                 else:
                     self.claimed.add(case.identity)
                     claimed.append(case)
@@ -270,7 +271,7 @@ class _Run:
             self.store.write(case, outcome, registry=self.registry)
             self.computed += 1
         self.claimed.discard(case.identity)
-        report.update(computed=self.computed, reused=self.skipped, failed=len(self.failures))
+        report.update(self.computed, self.skipped, len(self.failures))
         if on_result is not None:
             on_result(case)
 
@@ -286,3 +287,8 @@ class _Run:
                 "for a worker (start one, or press Ctrl-C: stored cases are kept)")
             return now
         return idle_since
+
+
+def _stderr(message: str) -> None:
+    """Print one line on standard error (the default ``say`` of :func:`run_screen`)."""
+    print(message, file=sys.stderr, flush=True)
