@@ -24,6 +24,7 @@ __all__ = [
     "OrbdiffClickError",
     "check_grid",
     "check_model_parameters",
+    "check_model_source",
     "check_output_path",
     "finite_option",
     "get_registry",
@@ -201,6 +202,41 @@ def finite_option(
         raise InputError(f"{name}: got {value!r}; expected a finite number{bound} of "
                          f"magnitude ≤ {limit:g}")
     return value
+
+
+def check_model_source(model_name: str | None, material: str | None, wannier: str | None,
+                       *, material_only: dict[str, Any], params: tuple[str, ...] = (),
+                       wannier_only: dict[str, Any] | None = None) -> None:
+    """Exactly one of ``--model``, ``--material``, ``--wannier``, and no option of another.
+
+    Parameters
+    ----------
+    model_name, material, wannier : str or None
+        The three source options as given (None when absent).
+    material_only : dict of str to value
+        Options that only ``--material`` takes, by name (None or False when not given).
+    params : tuple of str
+        ``--param`` items, which ``--material`` does not take.
+    wannier_only : dict of str to value, optional
+        Options that only ``--wannier`` takes (not checked when None).
+    """
+    if [model_name, material, wannier].count(None) != 2:
+        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
+                                "--wannier SEEDNAME")
+    if material is None:
+        given = [name for name, value in material_only.items()
+                 if value is not None and value is not False]  # 0.0 counts as given
+        if given:
+            raise OrbdiffClickError(f"{given[0]}: applies to --material; with --model or "
+                                    "--wannier give model parameters with --param "
+                                    "NAME=VALUE or --xi")
+    elif params:
+        raise OrbdiffClickError("--param: applies to --model; materials take --soc-scale, "
+                                "--shells and --xi")
+    if wannier is None and wannier_only:
+        given = [name for name, value in wannier_only.items() if value is not None]
+        if given:
+            raise OrbdiffClickError(f"{given[0]}: applies to --wannier")
 
 
 #: The options that select a Wannier90 model (``--wannier SEEDNAME`` and its E_F), shared

@@ -402,3 +402,24 @@ def test_console_script_reports_a_misspelled_hook(tmp_path):
     assert_single_error_line(done.returncode, done.stdout, done.stderr,
                              ["orbdiff_register_model"])
 
+
+
+@pytest.mark.parametrize(("sources", "options", "message"), [
+    (("toy", "Ta", None), {}, "give exactly one of --model"),
+    ((None, None, None), {}, "give exactly one of --model"),
+    (("toy", None, None), {"material_only": {"--soc-scale": 0.0}},
+     "--soc-scale: applies to --material"),
+    ((None, None, "seed"), {"material_only": {"--absolute": True}},
+     "--absolute: applies to --material"),
+    ((None, "Ta", None), {"params": ("a=3",)}, "--param: applies to --model"),
+    (("toy", None, None), {"wannier_only": {"--electrons": 3.0}},
+     "--electrons: applies to --wannier"),
+])
+def test_one_model_source_and_only_its_options(sources, options, message):
+    from orbdiff.cliutils import OrbdiffClickError, check_model_source
+
+    options = {"material_only": {}, **options}
+    with pytest.raises(OrbdiffClickError, match=message):
+        check_model_source(*sources, **options)
+    check_model_source("toy", None, None, material_only={"--absolute": False, "--shells": None},
+                       wannier_only={"--electrons": None})

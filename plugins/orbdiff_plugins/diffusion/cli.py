@@ -11,6 +11,7 @@ from orbdiff.cliutils import (
     OrbdiffClickError,
     check_grid,
     check_model_parameters,
+    check_model_source,
     check_output_path,
     finite_option,
     get_registry,
@@ -27,8 +28,6 @@ from orbdiff.observables.convergence import ConvergenceWarning, check_convergenc
 from .materials import material_diffusivity, relative_to_fermi_level
 from .result import DIFFUSIVITY_UNITS
 from .table import format_table
-
-_MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
 
 
 @click.command(epilog="\b\nExamples:\n  orbdiff diffusivity --model bcc-p-toy --xi 0.05 --grid 24 "
@@ -76,7 +75,9 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
     relative to the Fermi level from the valence electron count, unless --absolute),
     or --wannier SEEDNAME with --fermi-energy E or --electrons N.
     """
-    _check_source(model_name, material, wannier, soc_scale, shells, absolute, params)
+    check_model_source(model_name, material, wannier, params=params,
+                       material_only={"--soc-scale": soc_scale, "--shells": shells,
+                                      "--absolute": absolute})
     if wannier is not None:
         model_name, params = "wannier90", wannier_parameters(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)
@@ -109,22 +110,6 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
             click.echo(f"Warning: {warning.message}", err=True)
     result = result.in_units(units)
     _write(result, model_name or material, gamma, plot_path, output_format, output)
-
-
-def _check_source(model_name, material, wannier, soc_scale, shells, absolute, params) -> None:
-    if [model_name, material, wannier].count(None) != 2:
-        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
-                                "--wannier SEEDNAME")
-    if material is None:
-        given = [name for name, value in zip(_MATERIAL_ONLY, (soc_scale, shells, absolute or None),
-                                             strict=True) if value is not None]
-        if given:
-            raise OrbdiffClickError(f"{given[0]}: applies to --material; with --model or "
-                                    f"--wannier give model parameters with --param "
-                                    f"NAME=VALUE or --xi")
-    elif params:
-        raise OrbdiffClickError("--param: applies to --model; materials take --soc-scale, "
-                                "--shells and --xi")
 
 
 def _check_convergence(tolerance, grid, max_grid, no_error_estimate) -> None:

@@ -10,6 +10,7 @@ import click
 from orbdiff.cliutils import (
     OrbdiffClickError,
     check_grid,
+    check_model_source,
     check_output_path,
     finite_option,
     get_registry,
@@ -99,7 +100,8 @@ def precession(model_name, material, wannier, spinor_ordering, fermi_energy, ele
 
     Accepted ranges: |J|, |ξ|, |energy| ≤ 1000 eV; 1e-6 ≤ Γ ≤ 1000 eV; |θ|, |φ| ≤ 360°.
     """
-    _check_source(model_name, material, wannier, soc_scale, shells, params)
+    check_model_source(model_name, material, wannier, params=params,
+                       material_only={"--soc-scale": soc_scale, "--shells": shells})
     for option, value in (("--energy", energy), ("--xi", xi), ("--moment", moment)):
         finite_option(option, value)
     finite_option("--phi", phi, limit=360)
@@ -165,21 +167,6 @@ def _print_table(result, label, where, gamma, grid, phi) -> None:
             click.echo(f"{j:10.5f}{angle:9.1f}{result.moment[n, t]:9.4f}"
                        f"{result.orbital_moment[n, t]:9.4f}{result.fermi_level[n, t]:10.4f}"
                        f"{sx[n, t]:12.4g}{sy[n, t]:12.4g}{sz[n, t]:12.4g}")
-
-
-def _check_source(model_name, material, wannier, soc_scale, shells, params) -> None:
-    if [model_name, material, wannier].count(None) != 2:
-        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
-                                "--wannier SEEDNAME")
-    if material is None:
-        for option, value in (("--soc-scale", soc_scale), ("--shells", shells)):
-            if value is not None:
-                raise OrbdiffClickError(f"{option}: applies to --material; with --model or "
-                                        "--wannier give model parameters with --param "
-                                        "NAME=VALUE or --xi")
-    elif params:
-        raise OrbdiffClickError("--param: applies to --model; materials take --soc-scale, "
-                                "--shells and --xi")
 
 
 def _exchanges(exchange, moment, source):

@@ -11,6 +11,7 @@ from orbdiff.cliutils import (
     OrbdiffClickError,
     check_grid,
     check_model_parameters,
+    check_model_source,
     check_output_path,
     finite_option,
     get_registry,
@@ -28,9 +29,6 @@ from orbdiff.observables import FermiLevel
 from .result import HallResult
 from .run import material_hall, model_hall
 from .table import format_table
-
-_MATERIAL_ONLY = ("--soc-scale", "--shells", "--absolute")
-_WANNIER_ONLY = ("--fermi-energy", "--electrons")
 
 
 @click.command(epilog="\b\nExamples:\n"
@@ -84,8 +82,10 @@ def hall(model_name, material, wannier, spinor_ordering, fermi_energy, electrons
     relative to the Fermi level from the valence electron count, unless --absolute),
     or --wannier SEEDNAME with --fermi-energy E or --electrons N (energies relative to E_F).
     """
-    _check_source(model_name, material, wannier, soc_scale, shells, absolute, fermi_energy,
-                  electrons)
+    check_model_source(model_name, material, wannier, params=params,
+                       material_only={"--soc-scale": soc_scale, "--shells": shells,
+                                      "--absolute": absolute},
+                       wannier_only={"--fermi-energy": fermi_energy, "--electrons": electrons})
     if wannier is not None:
         if (fermi_energy is None) == (electrons is None):
             raise OrbdiffClickError("--wannier needs exactly one of --fermi-energy E (eV; 0 for "
@@ -107,9 +107,6 @@ def hall(model_name, material, wannier, spinor_ordering, fermi_energy, electrons
                "error_estimate": not no_error_estimate, "converge_to": converge_to,
                "max_grid": max_grid}
     if material is not None:
-        if params:
-            raise OrbdiffClickError("--param applies to --model; materials take --soc-scale, "
-                                    "--shells and --xi")
         result = material_hall(material, energy_values, shells=shells,
                                soc_scale=1.0 if soc_scale is None else soc_scale, xi=xi,
                                absolute=absolute, registry=registry, **options)
@@ -139,25 +136,6 @@ def _check_convergence(converge_to: float | None, grid: int, max_grid: int) -> N
         raise invalid("--converge", converge_to, "a relative tolerance in (0, 1)")
     if max_grid < grid:
         raise invalid("--max-grid", max_grid, f"an integer ≥ --grid ({grid})")
-
-
-def _check_source(model_name, material, wannier, soc_scale, shells, absolute, fermi_energy,
-                  electrons) -> None:
-    """Exactly one model source, and no option that belongs to another source."""
-    if [model_name, material, wannier].count(None) != 2:
-        raise OrbdiffClickError("give exactly one of --model NAME, --material NAME or "
-                                "--wannier SEEDNAME")
-    if material is None:
-        _reject_given(_MATERIAL_ONLY, (soc_scale, shells, absolute or None),
-                      "applies to --material")
-    if wannier is None:
-        _reject_given(_WANNIER_ONLY, (fermi_energy, electrons), "applies to --wannier")
-
-
-def _reject_given(names, values, reason) -> None:
-    given = [name for name, value in zip(names, values, strict=True) if value is not None]
-    if given:
-        raise OrbdiffClickError(f"{given[0]}: {reason}")
 
 
 def _model_result(model, energies, level: FermiLevel | None, options) -> HallResult:
