@@ -77,7 +77,8 @@ def diffusivity(model_name, material, wannier, spinor_ordering, fermi_energy, el
     """
     check_model_source(model_name, material, wannier, params=params,
                        material_only={"--soc-scale": soc_scale, "--shells": shells,
-                                      "--absolute": absolute})
+                                      "--absolute": absolute},
+                       wannier_only={"--fermi-energy": fermi_energy, "--electrons": electrons})
     if wannier is not None:
         model_name, params = "wannier90", wannier_parameters(wannier, spinor_ordering, params)
     finite_option("--xi", xi, minimum=0.0)

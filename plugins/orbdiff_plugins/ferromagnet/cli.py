@@ -101,7 +101,8 @@ def precession(model_name, material, wannier, spinor_ordering, fermi_energy, ele
     Accepted ranges: |J|, |ξ|, |energy| ≤ 1000 eV; 1e-6 ≤ Γ ≤ 1000 eV; |θ|, |φ| ≤ 360°.
     """
     check_model_source(model_name, material, wannier, params=params,
-                       material_only={"--soc-scale": soc_scale, "--shells": shells})
+                       material_only={"--soc-scale": soc_scale, "--shells": shells},
+                       wannier_only={"--fermi-energy": fermi_energy, "--electrons": electrons})
     for option, value in (("--energy", energy), ("--xi", xi), ("--moment", moment)):
         finite_option(option, value)
     finite_option("--phi", phi, limit=360)

@@ -64,6 +64,8 @@ def test_table_marks_unresolved_components_and_plot_is_written(tmp_path):
     (["--soc-scale", "0.5"], "Error: --soc-scale: applies to --material"),
     (["--shells", "2"], "Error: --shells: applies to --material"),
     (["--absolute"], "Error: --absolute: applies to --material"),
+    (["--fermi-energy", "0"], "Error: --fermi-energy: applies to --wannier"),
+    (["--electrons", "3"], "Error: --electrons: applies to --wannier"),
     (["--param", "xi=0.1"], "Error: --xi: got 0.05 and --param xi=0.1"),
     (["--units", "cm2/s"], "Invalid value for '--units'"),
 ])

@@ -98,6 +98,7 @@ def test_bad_material_input_is_one_error_line(args, message):
     (["--exchange-shells", "d"], "without d orbitals"),
     (["--moment", "1"], "--moment: needs an electron count"),
     (["--shells", "2"], "--shells: applies to --material"),
+    (["--electrons", "3"], "--electrons: applies to --wannier"),
 ])
 def test_bad_model_input_is_one_error_line(args, message):
     result = invoke("precession", "--model", "bcc-p-toy", "--grid", "2", "--theta", "0",
