@@ -17,11 +17,6 @@ def invoke(*args: str):
     return CliRunner().invoke(build_cli(pm), list(args), obj={"plugin_manager": pm})
 
 
-@pytest.fixture(autouse=True)
-def _builtin_db(monkeypatch):
-    monkeypatch.delenv("ORBDIFF_MATERIALS_DB", raising=False)
-
-
 def test_materials_lists_the_hcp_sets_with_species_structure_and_flags():
     result = invoke("materials")
     assert result.exit_code == 0, result.output

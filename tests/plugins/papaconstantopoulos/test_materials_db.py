@@ -31,18 +31,6 @@ ALL_FILES = sorted(p for p in MATERIALS_DB.glob("*.json") if p.name != "schema.j
 FILES = [p for p in ALL_FILES if p.stem in ELEMENTS]
 
 
-@pytest.fixture(autouse=True)
-def _builtin_db(monkeypatch):
-    monkeypatch.delenv(pf.ENVIRONMENT_VARIABLE, raising=False)
-
-
-@pytest.fixture(scope="module")
-def shared() -> dict:
-    if not SHARED_DATA.is_file():
-        pytest.skip(f"shared parameter data not found at {SHARED_DATA}")
-    return json.loads(SHARED_DATA.read_text())
-
-
 def _ids(path: Path) -> str:
     return path.stem
 

@@ -11,7 +11,6 @@ lies between 0 and the number of d holes.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -37,18 +36,6 @@ HCP_LEVELS = {"s": "ss0", "px": "pp0", "py": "pp0", "pz": "pp0", "dxy": "dd0", "
               "dzx": "dd1", "dx2-y2": "dd0", "d3z2-r2": "dd2"}
 SETS = ("Fe-fm", "Co-fm", "Ni-fm")
 K = np.random.default_rng(11).normal(size=(4, 3))  # generic k (Å⁻¹)
-
-
-@pytest.fixture(autouse=True)
-def _builtin_db(monkeypatch):
-    monkeypatch.delenv("ORBDIFF_MATERIALS_DB", raising=False)
-
-
-@pytest.fixture(scope="module")
-def shared() -> dict:
-    if not SHARED_DATA.is_file():
-        pytest.skip(f"shared parameter data not found at {SHARED_DATA}")
-    return json.loads(SHARED_DATA.read_text())
 
 
 def one_spin_set(symbol: str, spin: str, shared: dict) -> ParameterSet:

@@ -22,11 +22,6 @@ def invoke(*args: str) -> str:
     return result.output
 
 
-@pytest.fixture(autouse=True)
-def _builtin_db(monkeypatch):
-    monkeypatch.delenv("ORBDIFF_MATERIALS_DB", raising=False)
-
-
 def test_materials_marks_spin_polarized_sets_and_borrowed_xi():
     lines = invoke("materials").splitlines()
     assert lines[0].split()[8:10] == ["spin", "ξ"]  # after name ... "a (Å)" valence

@@ -30,18 +30,6 @@ def path_of(symbol: str) -> Path:
     return REPO / "materials_db" / f"{symbol}-fm.json"
 
 
-@pytest.fixture(autouse=True)
-def _builtin_db(monkeypatch):
-    monkeypatch.delenv(pf.ENVIRONMENT_VARIABLE, raising=False)
-
-
-@pytest.fixture(scope="module")
-def shared() -> dict:
-    if not SHARED_DATA.is_file():
-        pytest.skip(f"shared parameter data not found at {SHARED_DATA}")
-    return json.loads(SHARED_DATA.read_text())
-
-
 def renamed(integrals: dict) -> dict:
     return {NAMES[k]: v for k, v in integrals.items()}
 
@@ -148,13 +136,8 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("change", "message"), MALFORMED, ids=[m for _, m in MALFORMED])
-def test_malformed_spin_polarized_file_names_the_field(change, message, tmp_path):
-    path = tmp_path / "Bad.json"
-    path.write_text(json.dumps(_broken(change)))
-    with pytest.raises(pf.InputError) as info:
-        pf.load_parameter_set(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert message in str(info.value)
+def test_malformed_spin_polarized_file_names_the_field(change, message, malformed_file_error):
+    assert message in malformed_file_error(_broken(change))
 
 
 def test_spin_channels_are_refused_in_a_version_1_file(tmp_path):
