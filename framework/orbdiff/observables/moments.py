@@ -13,9 +13,12 @@ is these numbers times −1 (the electron charge); they are reported as in DFT c
 "moment along m" = majority minus minority. With the exchange term ``J σ·m`` a
 negative J lowers σ·m = +1 and gives a positive moment.
 
-Occupations are Fermi–Dirac with width ``smearing`` (k_B T, eV), on the full Γ-centred
-grid (no symmetry reduction: m may point anywhere); the Fermi level is found from the
-electron count with the same occupations, so the count is exact on the grid.
+Occupations are Fermi–Dirac with width ``smearing`` (k_B T, eV), summed over the
+Γ-centred grid: over the irreducible wedge of the operations that leave both the model
+and m unchanged (``point_group().preserving(m)``), with star weights; ⟨σ·m⟩ and ⟨L·m⟩
+are the same at every point of a star, so this equals the full-grid sum (tested). The
+Fermi level is found from the electron count with the same occupations, so the count
+is exact on the grid.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import numpy as np
 from ..errors import invalid
 from ..hamiltonian.model import TightBindingModel
 from ..structure.kgrid import KGrid
+from .engine import KSampling
 
 __all__ = ["BandSample", "Moments", "band_sample", "magnetic_moments", "occupations",
            "smeared_fermi_level"]
@@ -46,8 +50,8 @@ class BandSample:
         Eigenvalues in eV.
     spin, orbital : (n_k, n_states) ndarray
         ⟨nk|σ·m|nk⟩ (dimensionless) and ⟨nk|L·m|nk⟩ (ħ).
-    weight : float
-        Weight of each k-point (1 / n_k).
+    weights : (n_k,) ndarray
+        Weight of each k-point (its star size over the number of grid points; sum 1).
     n_atoms : int
         Atoms per cell.
     direction : (3,) ndarray
@@ -57,7 +61,7 @@ class BandSample:
     energies: np.ndarray
     spin: np.ndarray
     orbital: np.ndarray
-    weight: float
+    weights: np.ndarray
     n_atoms: int
     direction: np.ndarray
 
@@ -90,7 +94,7 @@ class Moments:
 
 def band_sample(model: TightBindingModel, grid: int | tuple[int, int, int],
                 m: Sequence[float], chunk_size: int = 2048) -> BandSample:
-    """Diagonalize ``model`` on the full grid and keep ⟨σ·m⟩ and ⟨L·m⟩ of every state.
+    """Diagonalize ``model`` on the grid's wedge and keep ⟨σ·m⟩ and ⟨L·m⟩ of every state.
 
     Parameters
     ----------
@@ -104,14 +108,16 @@ def band_sample(model: TightBindingModel, grid: int | tuple[int, int, int],
     spin_m = np.einsum("a,aij->ij", direction, model.spin_operators())
     orbital_m = np.einsum("a,aij->ij", direction, model.orbital_moment_operators())
     kgrid = KGrid(model.crystal, grid)
-    energies, spin, orbital = [], [], []
-    for k in kgrid.chunks(chunk_size):
+    wedge = KSampling(grid=kgrid, group=model.point_group().preserving(direction))
+    energies, spin, orbital, weights = [], [], [], []
+    for k, star in wedge.blocks(chunk_size):
         values, vectors = np.linalg.eigh(model.hamiltonian(k))
         energies.append(values)
         spin.append(_expectation(vectors, spin_m))
         orbital.append(_expectation(vectors, orbital_m))
+        weights.append(star / kgrid.n_points)
     return BandSample(np.concatenate(energies), np.concatenate(spin),
-                      np.concatenate(orbital), 1.0 / kgrid.n_points,
+                      np.concatenate(orbital), np.concatenate(weights),
                       len(model.crystal.symbols), direction)
 
 
@@ -134,7 +140,7 @@ def smeared_fermi_level(sample: BandSample, electrons: float,
     high = sample.energies.max() + 40 * smearing + 1.0
 
     def excess(mu: float) -> float:
-        return sample.weight * occupations(sample.energies, mu, smearing).sum() - electrons
+        return sample.weights @ occupations(sample.energies, mu, smearing).sum(axis=1) - electrons
 
     return float(brentq(excess, low, high, xtol=1e-12, rtol=1e-15, maxiter=500))
 
@@ -182,7 +188,7 @@ def magnetic_moments(
 
 def moments_at(sample: BandSample, fermi_level: float, smearing: float) -> Moments:
     """:class:`Moments` of a :class:`BandSample` at a Fermi level (eV)."""
-    f = occupations(sample.energies, fermi_level, smearing) * sample.weight
+    f = occupations(sample.energies, fermi_level, smearing) * sample.weights[:, None]
     return Moments(spin=float((f * sample.spin).sum() / sample.n_atoms),
                    orbital=float((f * sample.orbital).sum() / sample.n_atoms),
                    fermi_level=float(fermi_level), electrons=float(f.sum()),
