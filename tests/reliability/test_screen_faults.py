@@ -154,6 +154,9 @@ def test_a_killed_screen_resumes_without_losing_or_duplicating_rows(tmp_path, si
     second = orbdiff(*SCREEN, "--db", str(db), timeout=300)
     assert second.returncode == 0, second.stderr
     assert f"{8 - stored} computed, {stored} already stored" in second.stdout
+    progress = [line for line in second.stderr.splitlines() if line.startswith("screening: ")]
+    assert progress[-1].startswith(f"screening: done, 8/8 cases ({8 - stored} computed, "
+                                   f"{stored} reused, 0 failed)"), progress
     _check_complete(db)
 
 

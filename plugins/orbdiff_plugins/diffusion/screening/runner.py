@@ -126,7 +126,8 @@ def run_screen(
     if not todo:
         return run.summary()
     client, cluster = _client(scheduler, dashboard)
-    report = Progress(len(todo), "screening", progress, interval=5.0, failures=True)
+    report = Progress(len(cases), "screening", progress, interval=5.0, failures=True)
+    report.update(0, run.skipped, 0)  # the cases stored before this run count as reused
     try:  # Dask's own log lines (lost connections, cancelled tasks) become our messages
         with signals_interrupt() as received, _quiet_logs():
             try:
