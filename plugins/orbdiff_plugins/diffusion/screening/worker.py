@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 from orbdiff.errors import InputError
 from orbdiff.plugin import Registry
 
-from .cases import ScreeningCase, _code_version, parameter_set_version, run_case
-from .group import run_group
+from .cases import ScreeningCase, _code_version, parameter_set_version
+from .group import failure, run_group
 from .wannier import wannier_files_version
 
 __all__ = ["Requirements", "requirements", "verified_run", "verified_run_group"]
@@ -75,19 +74,12 @@ def _wannier_mismatch(case: ScreeningCase, needs: Requirements, registry: Regist
 
 
 def verified_run(case: ScreeningCase, needs: Requirements) -> dict[str, Any]:
-    """Check the case's identity here, then compute it.
+    """Check the case's identity here, then compute it (a group of one).
 
     Returns ``{"scalars", "arrays"}``, or ``{"error", "traceback"}``: an exception
     becomes the failed row's message instead of a worker log on stderr.
     """
-    try:
-        problem = identity_mismatch(case, needs, Registry())
-        if problem:
-            return {"error": f"IdentityMismatch: {problem}", "traceback": ""}
-        return run_case(case)
-    except Exception as exc:  # any failure of one case is that case's row, not a crash
-        return {"error": f"{type(exc).__name__}: {exc} (on {_worker_name()})",
-                "traceback": traceback.format_exc()}
+    return verified_run_group([case], needs)[0]
 
 
 def verified_run_group(cases: list[ScreeningCase], needs: Requirements
@@ -103,10 +95,8 @@ def verified_run_group(cases: list[ScreeningCase], needs: Requirements
         if problem:
             return [{"error": f"IdentityMismatch: {problem}", "traceback": ""} for _ in cases]
         return run_group(cases, registry, _worker_name())
-    except Exception as exc:  # pragma: no cover  (run_group catches each case's failure)
-        outcome = {"error": f"{type(exc).__name__}: {exc} (on {_worker_name()})",
-                   "traceback": traceback.format_exc()}
-        return [outcome for _ in cases]
+    except Exception as exc:  # any failure is each case's row, not a crash
+        return [failure(exc, _worker_name()) for _ in cases]
 
 
 def _worker_name() -> str:
