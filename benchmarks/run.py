@@ -47,6 +47,13 @@ from orbdiff.observables.compiled import im_green_traces
 from orbdiff.observables.convergence import coarse_grid
 from orbdiff.observables.engine import default_workers
 from orbdiff.observables.fermi import fermi_level
+from orbdiff.observables.kernels import (
+    charge_traces,
+    density_of_states,
+    green_traces,
+    kubo_traces,
+)
+from orbdiff.observables.orbital import OrbitalData, orbital_traces
 from orbdiff.observables.poles import im_green_traces_poles
 from orbdiff.observables.products import im_green_traces_products
 from orbdiff.structure import KGrid
@@ -160,7 +167,44 @@ def scaling_case(unit: float) -> list[dict]:
 def kernel_case(unit: float) -> list[dict]:
     """The trace kernels on the same 256 wedge points, one thread, by energy count."""
     with single_threaded_blas():  # as inside the engine
-        return _kernel_rows("Ta") + _kernel_rows("toy")
+        return (_kernel_rows("Ta") + _kernel_rows("toy") + _basis_rows("Ta")
+                + _basis_rows("toy"))
+
+
+def _basis_rows(name: str) -> list[dict]:
+    """Band basis (diagonalize, rotate, all traces) against the orbital basis, per k-point.
+
+    Everything one block of the diffusivity needs: H(k), ħv(k) and the charge, tensor,
+    Kubo and DOS sums, by the number of energies (the rule ``ORBITAL_ENERGIES``).
+    """
+    model, centre = models()[name]
+    points = sampling(model, KGrid(model.crystal, 50)).points[:256]
+    operators = angular_momentum_operators(model)
+
+    def band(energies):
+        for start in range(0, len(points), 64):  # the engine's blocks
+            bands = BandData.from_model(model, points[start:start + 64], operators)
+            charge_traces(bands, energies, GAMMA)
+            green_traces(bands, energies, GAMMA, bands.operators, bands.operators)
+            kubo_traces(bands, energies, GAMMA)
+            density_of_states(bands, energies, GAMMA)
+
+    def orbital(energies):
+        for start in range(0, len(points), 64):
+            orbital_traces(OrbitalData.from_model(model, points[start:start + 64]), energies,
+                           GAMMA, operators)
+
+    rows = []
+    for n_energies in (1, 2, 3, 4, 6):
+        energies = centre + np.linspace(-0.5, 0.5, n_energies)
+        row = {"case": "K-basis", "model": name, "k_points": len(points),
+               "energies": n_energies}
+        for label, function in (("band", band), ("orbital", orbital)):
+            function(energies)  # compile / warm
+            seconds, _, _ = measure(lambda f=function, e=energies: f(e), 5)
+            row[f"{label}_basis_us_per_k"] = 1e6 * seconds / len(points)
+        rows.append(row)
+    return rows
 
 
 def _kernel_rows(name: str) -> list[dict]:

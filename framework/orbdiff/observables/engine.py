@@ -156,6 +156,7 @@ def integrate(
     chunk_size: int,
     progress: bool | None = None,
     workers: int | None = None,
+    block_data: Callable[[TightBindingModel, np.ndarray, np.ndarray], object] | None = None,
 ) -> dict[str, np.ndarray]:
     """Weighted Brillouin-zone average of ``accumulate`` (not yet symmetrized).
 
@@ -175,6 +176,11 @@ def integrate(
     workers : int or None
         Threads evaluating blocks concurrently (default :func:`default_workers`); the
         sums are added in block order, so the result does not depend on it.
+    block_data : callable, optional
+        ``block_data(model, points, weights)``, what ``accumulate`` receives for each
+        block instead of the :class:`BandData` with ``operators`` (for example
+        :meth:`orbdiff.observables.orbital.OrbitalData.from_model`, which does not
+        diagonalize).
 
     Returns
     -------
@@ -187,6 +193,8 @@ def integrate(
 
     def block_sums(block: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
         points, weights = block
+        if block_data is not None:
+            return accumulate(block_data(model, points, weights))
         return accumulate(BandData.from_model(model, points, operators, weights))
 
     bar = tqdm(total=ksampling.total_weight, disable=None if progress is None else not progress,

@@ -15,8 +15,9 @@ import numpy as np
 from .bands import BandData
 from .products import im_green_traces_products
 
-__all__ = ["FEW_ENERGIES", "charge_traces", "density_of_states", "few_energies", "green_traces",
-           "kubo_traces", "spectral_diagonal"]
+__all__ = ["FEW_ENERGIES", "ORBITAL_ENERGIES", "charge_traces", "density_of_states",
+           "few_energies", "green_traces", "kubo_traces", "orbital_energies",
+           "spectral_diagonal"]
 
 #: Up to this many energies the per-energy BLAS products are used, beyond it the
 #: partial-fraction (pole) evaluation: the crossover measured in benchmarks/run.py,
@@ -29,9 +30,24 @@ FEW_ENERGIES = 16
 FEW_ENERGIES_SMALL = 24
 SMALL_MODEL = 8
 
+#: Up to this many (energy, Γ) pairs the traces are evaluated in the orbital basis
+#: without eigenvectors (:mod:`orbdiff.observables.orbital`), beyond it the
+#: diagonalization pays for itself: benchmarks/run.py, case K-basis, whole block per
+#: k-point on one thread, Ta (N = 18): orbital 74, 138, 260, 384 µs against band 166,
+#: 208, 338, 397 at 1, 2, 4 and 6 energies ...
+ORBITAL_ENERGIES = 4
+#: ... and small models (N ≤ SMALL_MODEL; toy N = 6: 16 against 21 µs at one energy,
+#: 28 against 27 at two).
+ORBITAL_ENERGIES_SMALL = 1
+
 #: Above this many energies the charge traces use partial fractions too (the Kubo
 #: trace stays with the per-energy products: measured faster at 201 energies).
 FEW_PAIR_ENERGIES = 12
+
+
+def orbital_energies(n_states: int) -> int:
+    """Most (energy, Γ) pairs for which the orbital basis beats the band basis, at N states."""
+    return ORBITAL_ENERGIES_SMALL if n_states <= SMALL_MODEL else ORBITAL_ENERGIES
 
 
 def few_energies(n_states: int) -> int:

@@ -24,7 +24,9 @@ from orbdiff.observables import (
     sampling,
     symmetrize_matrix,
 )
+from orbdiff.observables.kernels import orbital_energies
 from orbdiff.observables.labels import DIRECTIONS, OPERATORS
+from orbdiff.observables.orbital import OrbitalData, orbital_traces
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
@@ -114,6 +116,15 @@ def compute_diffusion_sharing_bands(
     """
     requests = [(np.asarray(energies, dtype=float), float(gamma))
                 for energies, gamma in requests]
+    operators = angular_momentum_operators(model)
+    n_energies = sum(len(energies) for energies, _ in requests)
+
+    def accumulate_orbital(data: OrbitalData) -> dict[str, np.ndarray]:
+        sums = {}
+        for index, (energies, gamma) in enumerate(requests):
+            traces = orbital_traces(data, energies, gamma, operators)
+            sums |= {(index, name): value for name, value in traces.items()}
+        return sums
 
     def accumulate(bands: BandData) -> dict[str, np.ndarray]:
         sums = {}
@@ -128,10 +139,13 @@ def compute_diffusion_sharing_bands(
         return sums
 
     if chunk_size is None:
-        chunk_size = default_chunk_size(model.n_states, sum(len(e) for e, _ in requests))
+        chunk_size = default_chunk_size(model.n_states, n_energies)
     ksampling = sampling(model, grid, symmetry)
-    sums = integrate(model, ksampling, angular_momentum_operators(model), accumulate, chunk_size,
-                     progress)
+    if n_energies <= orbital_energies(model.n_states):  # no eigenvectors: cheaper for few
+        sums = integrate(model, ksampling, operators, accumulate_orbital, chunk_size, progress,
+                         block_data=OrbitalData.from_model)
+    else:
+        sums = integrate(model, ksampling, operators, accumulate, chunk_size, progress)
     return [_diffusivities(model, ksampling, energies, gamma,
                            {name: sums[(index, name)] for name in ("charge", "tensor", "kubo",
                                                                    "dos")})

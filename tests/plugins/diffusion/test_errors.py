@@ -49,9 +49,13 @@ def test_conductivity_and_dos_results_carry_their_error(toy, registry, name, fie
     kwargs = {"grid": 8, "energies": [0.3, 0.5], "gamma": 0.1, "registry": registry}
     result = orbdiff.compute(name, toy, **kwargs)
     reference = orbdiff.compute("diffusivity", toy, **kwargs)
-    np.testing.assert_allclose(getattr(result, field), getattr(reference, field), rtol=1e-10)
+    # components that vanish by symmetry are rounding (~1e-18 of the largest) in the one
+    # of the two evaluations (band basis / orbital basis)
+    scale = 1e-12 * np.abs(getattr(reference, field)).max()
+    np.testing.assert_allclose(getattr(result, field), getattr(reference, field), rtol=1e-10,
+                               atol=scale)
     np.testing.assert_allclose(getattr(result, f"{field}_error"),
-                               getattr(reference, f"{field}_error"), rtol=1e-8, atol=1e-12)
+                               getattr(reference, f"{field}_error"), rtol=1e-8, atol=scale)
     data = result.as_dict()
     assert np.shape(data[f"{field}_error"]) == np.shape(data[field])
     again = type(result).from_dict(json.loads(json.dumps(data)))

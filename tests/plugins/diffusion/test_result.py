@@ -76,8 +76,11 @@ def test_conductivity_observable_equals_diffusivity_kubo(registry):
     kwargs = {"grid": 5, "energies": [0.5], "gamma": 0.1, "registry": registry}
     sigma = orbdiff.compute("conductivity", model, **kwargs)
     diffusivity = orbdiff.compute("diffusivity", model, **kwargs)
-    np.testing.assert_allclose(sigma.kubo, diffusivity.kubo)
-    np.testing.assert_allclose(sigma.kubo_error, diffusivity.kubo_error)
+    # the two evaluate σ differently (band basis / orbital basis): the components that
+    # vanish by symmetry are rounding, ~1e-18 of the diagonal, in one of them
+    scale = 1e-12 * np.abs(diffusivity.kubo).max()
+    np.testing.assert_allclose(sigma.kubo, diffusivity.kubo, atol=scale)
+    np.testing.assert_allclose(sigma.kubo_error, diffusivity.kubo_error, atol=scale)
 
 
 @pytest.mark.parametrize(

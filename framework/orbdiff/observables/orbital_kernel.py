@@ -1,0 +1,328 @@
+"""Compiled (numba) loop of :mod:`orbdiff.observables.orbital`: one k-point at a time.
+
+Each k-point's matrices (≈ 70 complex N × N) stay in the core's cache, the products go
+to BLAS through ``np.dot``, and the loop runs without the GIL, so the engine's threads
+share the k-point blocks fully. Matrices are spin-major (``spin · M + orbital``,
+M = N/2); see :mod:`orbdiff.observables.orbital` for the algebra.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["orbital_block_traces"]
+
+
+@numba.njit(cache=True, nogil=True)
+def _orbital_rows(factor, matrix, out):  # pragma: no cover  (compiled)
+    """``out = (1₂ ⊗ A) M``: the (M, M) factor A on both spin halves of the rows of M."""
+    m = factor.shape[0]
+    np.dot(factor, matrix[:m], out[:m])
+    np.dot(factor, matrix[m:], out[m:])
+
+
+@numba.njit(cache=True, nogil=True)
+def _stacked_rows(stacked, matrix, work, out):  # pragma: no cover  (compiled)
+    """``out[i] = (1₂ ⊗ A_i) M`` for (r M', M') factors A_i stacked as ``stacked`` (r M', M').
+
+    Two products, one per spin half of the rows of M, through ``work`` (r M', N).
+    """
+    m = stacked.shape[1]
+    for a in range(2):
+        np.dot(stacked, matrix[a * m : (a + 1) * m], work)
+        for i in range(out.shape[0]):
+            out[i, a * m : (a + 1) * m] = work[i * m : (i + 1) * m]
+
+
+@numba.njit(cache=True, nogil=True)
+def _currents(velocities, v, spinless, weight, pauli, is_orbital, orbital, dense,
+              spin, out):  # pragma: no cover  (compiled)
+    """``out[c, j] = i w ½{ħv_j, O_c}`` (O_0 = 1) at one k-point."""
+    n_c, _, n, _ = out.shape
+    m = n // 2
+    scale = 1j * weight
+    for c in range(n_c):
+        for j in range(3):
+            target = out[c, j]
+            if c == 0:
+                for p in range(n):
+                    for r in range(n):
+                        target[p, r] = scale * v[j, p, r]
+            elif spinless and pauli[c - 1] >= 0:  # σ_c ⊗ v_j
+                sigma = spin[pauli[c - 1]]
+                for a in range(2):
+                    for b in range(2):
+                        factor = scale * sigma[a, b]
+                        for o in range(m):
+                            for r in range(m):
+                                target[a * m + o, b * m + r] = factor * velocities[j, o, r]
+            elif spinless and is_orbital[c - 1]:  # 1 ⊗ ½{v_j, A}
+                x = np.dot(velocities[j], orbital[c - 1])
+                for o in range(m):
+                    for r in range(m):
+                        value = 0.5 * scale * (x[o, r] + np.conj(x[r, o]))
+                        target[o, r] = value
+                        target[m + o, m + r] = value
+                        target[o, m + r] = 0
+                        target[m + o, r] = 0
+            else:  # ½(X + X†), X = ħv_j O_c
+                x = np.dot(v[j], dense[c - 1])
+                for p in range(n):
+                    for r in range(n):
+                        target[p, r] = 0.5 * scale * (x[p, r] + np.conj(x[r, p]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _sources(c, g_a, pauli, is_orbital, orbital, dense, rows, phases,
+             q, out):  # pragma: no cover  (compiled)
+    """``out[s] = C S_s G^A`` (rows (i, p)) for S_0 = 1 and the operators."""
+    n = g_a.shape[0]
+    for s in range(out.shape[0]):
+        if s == 0:
+            q[:] = g_a
+        elif pauli[s - 1] >= 0:  # a signed permutation of the rows
+            sigma = pauli[s - 1]
+            for p in range(n):
+                row = rows[sigma, p]
+                for r in range(n):
+                    q[p, r] = phases[sigma, p] * g_a[row, r]
+        elif is_orbital[s - 1]:
+            _orbital_rows(orbital[s - 1], g_a, q)
+        else:
+            q[:] = np.dot(dense[s - 1], g_a)
+        out[s] = np.dot(c, q)
+
+
+@numba.njit(cache=True, nogil=True)
+def _spin_sources(c, g_a, pauli, c_half, g_split, halves, out):  # pragma: no cover
+    """``out[0] = C G^A`` and ``out[s] = C (σ_c ⊗ 1) G^A`` for the Pauli operators.
+
+    From the half products ``P_ab = C[:, a] G^A[b]`` (spin block a of the columns of C,
+    b of the rows of G^A), two products ``C[:, a] [G^A[0] | G^A[1]]``:
+    ``C (S ⊗ 1) G^A = Σ_ab S[a, b] P_ab``, so ``C G = P₀₀ + P₁₁``, ``C σ_x G = P₀₁ + P₁₀``,
+    ``C σ_y G = i(P₁₀ − P₀₁)``, ``C σ_z G = P₀₀ − P₁₁``.
+    """
+    rows, n = c.shape[0], g_a.shape[0]
+    m = n // 2
+    for a in range(2):
+        c_half[a] = c[:, a * m : (a + 1) * m]
+        g_split[:, a * n : (a + 1) * n] = g_a[a * m : (a + 1) * m]
+    for a in range(2):
+        np.dot(c_half[a], g_split, halves[a])  # [P_a0 | P_a1]
+    for p in range(rows):
+        for r in range(n):
+            out[0, p, r] = halves[0, p, r] + halves[1, p, n + r]
+    for s in range(1, out.shape[0]):
+        sigma = pauli[s - 1]
+        if sigma < 0:
+            continue
+        for p in range(rows):
+            for r in range(n):
+                if sigma == 0:
+                    out[s, p, r] = halves[0, p, n + r] + halves[1, p, r]
+                elif sigma == 1:
+                    out[s, p, r] = 1j * (halves[1, p, r] - halves[0, p, n + r])
+                else:
+                    out[s, p, r] = halves[0, p, r] - halves[1, p, n + r]
+
+
+@numba.njit(cache=True, nogil=True)
+def _spin_contractions(y, out):  # pragma: no cover  (compiled)
+    """``out[B, row] = Σ_ab conj(B[a, b]) Y_ab`` (M × M blocks) for B = 1, σ_x, σ_y, σ_z."""
+    rows, n = y.shape[0], y.shape[-1]
+    m = n // 2
+    for row in range(rows):
+        for o in range(m):
+            for r in range(m):
+                y00 = y[row, o, r]
+                y01 = y[row, o, m + r]
+                y10 = y[row, m + o, r]
+                y11 = y[row, m + o, m + r]
+                out[0, row, o, r] = y00 + y11
+                out[1, row, o, r] = y01 + y10
+                out[2, row, o, r] = 1j * (y01 - y10)
+                out[3, row, o, r] = y00 - y11
+
+
+@numba.njit(cache=True, nogil=True)
+def _orbital_currents(velocities, weight, is_orbital, orbital, out):  # pragma: no cover
+    """Orbital factors ``i w M_cj`` of the currents ``B_c ⊗ M_cj`` for spinless hoppings.
+
+    ``M_0j = M_cj = v_j`` for the unit and Pauli operators, ``½{v_j, A_c}`` for ``1 ⊗ A_c``.
+    """
+    m = velocities.shape[-1]
+    for c in range(out.shape[0]):
+        for j in range(3):
+            if c > 0 and is_orbital[c - 1]:
+                x = np.dot(velocities[j], orbital[c - 1])
+                for o in range(m):
+                    for r in range(m):
+                        out[c, j, o, r] = 0.5j * weight * (x[o, r] + np.conj(x[r, o]))
+            else:
+                for o in range(m):
+                    for r in range(m):
+                        out[c, j, o, r] = 1j * weight * velocities[j, o, r]
+
+
+@numba.njit(cache=True, nogil=True)
+def _orbital_sources(c, g_a, indices, stacked, work, q, out):  # pragma: no cover
+    """``out[s] = C (1 ⊗ A_s) G^A`` for the operators s = ``indices`` (not Pauli matrices).
+
+    ``stacked`` holds their factors A_s as ``(len(indices) M, M)``.
+    """
+    _stacked_rows(stacked, g_a, work, q)
+    for index in range(len(indices)):
+        np.dot(c, q[index], out[indices[index]])
+
+
+@numba.njit(cache=True, nogil=True)
+def _kronecker_pairings(y, factors, pauli, z, charge, tensor):  # pragma: no cover
+    """Subtract ``⟨i w B_c ⊗ M_cj, Y†_si⟩ = ⟨i w M_cj, Σ_ab conj(B_ab) (Y†_si)_ab⟩``.
+
+    ``charge`` gets rows s = 0 with c = 0, ``tensor`` rows s ≥ 1 with c ≥ 1.
+    """
+    n_s, n = y.shape[0], y.shape[-1]
+    m = n // 2
+    _spin_contractions(y.reshape(3 * n_s, n, n), z)
+    for c in range(n_s):
+        block = 0 if c == 0 or pauli[c - 1] < 0 else 1 + pauli[c - 1]
+        right = z[block].reshape(3 * n_s, m * m).view(np.float64)
+        left = factors[c].reshape(3, m * m).view(np.float64)
+        if c == 0:
+            charge -= np.dot(right[:3], left.T)
+        else:
+            tensor[:, 3 * (c - 1) : 3 * c] -= np.dot(right[3:], left.T)
+
+
+@numba.njit(cache=True, nogil=True)
+def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, gamma,
+                         pauli, is_orbital, orbital, dense, rows, phases, spin,
+                         order):  # pragma: no cover  (compiled)
+    """Weighted sums over a block of k-points of the charge, tensor, Kubo and DOS traces.
+
+    Parameters
+    ----------
+    hamiltonian : (n_k, N, N) complex
+        H(k) in the engine's order, eV.
+    velocities : (n_k, 3, M, M) or (n_k, 3, N, N) complex
+        ħv: the orbital factor v (``spinless``) or the full operators in the engine's
+        order, eV·Å.
+    spinless : bool
+    weights : (n_k,) float
+    energies : (n_E,) float
+        E in eV.
+    gamma : float
+        Γ in eV.
+    pauli : (n_ops,) int
+        c when operator s is σ_c, else −1.
+    is_orbital : (n_ops,) bool
+        Operator s is ``1 ⊗ A`` with A = ``orbital[s]`` (n_ops, M, M).
+    dense : (n_ops, N, N) complex
+        The operators, spin-major.
+    rows, phases : (3, N) int and complex
+        ``(σ_c M)[p] = phases[c, p] M[rows[c, p]]``.
+    spin : (3, 2, 2) complex
+        The Pauli matrices.
+    order : (N,) int
+        Spin-major index p is engine index ``order[p]``
+        (:func:`orbdiff.observables.orbital.spin_major_order`).
+
+    Returns
+    -------
+    charge (n_E, 3, 3), tensor (n_E, 3 n_ops, 3 n_ops) in Å²/eV, kubo (n_E, 3, 3) in Å²,
+    dos (n_E,) in states per eV.
+    """
+    n_k, n = hamiltonian.shape[0], hamiltonian.shape[1]
+    n_e, n_s = len(energies), 1 + len(pauli)
+    charge = np.zeros((n_e, 3, 3))
+    tensor = np.zeros((n_e, 3 * n_s - 3, 3 * n_s - 3))
+    kubo = np.zeros((n_e, 3, 3))
+    dos = np.zeros(n_e)
+    shifted = np.empty((n, n), np.complex128)
+    g_a = np.empty((n, n), np.complex128)
+    spectral = np.empty((n, n), np.complex128)
+    v = np.zeros((3, n, n), np.complex128)
+    c = np.empty((3 * n, n), np.complex128)
+    q = np.empty((n, n), np.complex128)
+    y = np.empty((n_s, 3 * n, n), np.complex128)
+    currents = np.empty((n_s, 3, n, n), np.complex128)
+    w = np.empty((3, n, n), np.complex128)
+    m = n // 2
+    kronecker = spinless
+    for s in range(len(pauli)):
+        kronecker = kronecker and (pauli[s] >= 0 or is_orbital[s])
+    factors = np.empty((n_s, 3, m, m), np.complex128)
+    orbital_sources = np.array([s + 1 for s in range(len(pauli)) if pauli[s] < 0], np.int64)
+    stacked_factors = np.empty((len(orbital_sources) * m, m), np.complex128)
+    for index in range(len(orbital_sources)):
+        stacked_factors[index * m : (index + 1) * m] = orbital[orbital_sources[index] - 1]
+    work_factors = np.empty((len(orbital_sources) * m, n), np.complex128)
+    q_factors = np.empty((len(orbital_sources), n, n), np.complex128)
+    z = np.empty((4, 3 * n_s, m, m), np.complex128)
+    c_half = np.empty((2, 3 * n, m), np.complex128)
+    halves = np.empty((2, 3 * n, 2 * n), np.complex128)
+    g_split = np.empty((m, 2 * n), np.complex128)
+    work = np.empty((3 * m, n), np.complex128)
+    for k in range(n_k):
+        stacked = velocities[k].reshape(3 * velocities.shape[-1], velocities.shape[-1])
+        if spinless:
+            for i in range(3):
+                v[i, :m, :m] = velocities[k, i]
+                v[i, m:, m:] = velocities[k, i]
+        else:
+            for i in range(3):
+                for p in range(n):
+                    for r in range(n):
+                        v[i, p, r] = velocities[k, i, order[p], order[r]]
+        if kronecker:
+            _orbital_currents(velocities[k], weights[k], is_orbital, orbital, factors)
+        else:
+            _currents(velocities[k], v, spinless, weights[k], pauli, is_orbital, orbital,
+                      dense, spin, currents)
+        left = currents.reshape(3 * n_s, n * n).view(np.float64)
+        for e in range(n_e):
+            for p in range(n):
+                for r in range(n):
+                    shifted[p, r] = -hamiltonian[k, order[p], order[r]]
+                shifted[p, p] += energies[e] + 1j * gamma
+            g_r = np.ascontiguousarray(np.linalg.inv(shifted))
+            for p in range(n):
+                for r in range(n):
+                    g_a[p, r] = np.conj(g_r[r, p])
+            if spinless:  # C_i = G^R ħv_i G^R
+                _stacked_rows(stacked, g_r, work, w)
+            for i in range(3):
+                if not spinless:
+                    np.dot(v[i], g_r, w[i])
+                np.dot(g_r, w[i], c[i * n : (i + 1) * n])
+            # Σ w Im Tr[J Y] = −Σ w Im Tr[J Y†] = −⟨i w J, Y†⟩ (real inner product)
+            if kronecker:
+                _spin_sources(c, g_a, pauli, c_half, g_split, halves, y)
+                _orbital_sources(c, g_a, orbital_sources, stacked_factors, work_factors,
+                                 q_factors, y)
+                _kronecker_pairings(y, factors, pauli, z, charge[e], tensor[e])
+            else:
+                _sources(c, g_a, pauli, is_orbital, orbital, dense, rows, phases, q, y)
+                right = y.reshape(3 * n_s, n * n).view(np.float64)
+                charge[e] -= np.dot(right[:3], left[:3].T)
+                tensor[e] -= np.dot(right[3:], left[3:].T)
+            for p in range(n):  # A = (G^A − G^R)/2i
+                for r in range(n):
+                    spectral[p, r] = -0.5j * (g_a[p, r] - g_r[p, r])
+                dos[e] += weights[k] * spectral[p, p].real / np.pi
+            if spinless:
+                _stacked_rows(stacked, spectral, work, w)
+            else:
+                for i in range(3):
+                    np.dot(v[i], spectral, w[i])
+            for i in range(3):  # Tr[ħv_j A ħv_i A] = Σ (v_j A)[p, r] (v_i A)[r, p]
+                for j in range(i, 3):
+                    total = 0.0
+                    for p in range(n):
+                        for r in range(n):
+                            total += (w[j, p, r] * w[i, r, p]).real
+                    kubo[e, i, j] += weights[k] * total
+                    if j != i:
+                        kubo[e, j, i] += weights[k] * total
+    return charge, tensor, kubo, dos
