@@ -1,13 +1,20 @@
 """Traces in the orbital basis (no eigenvectors) against the band basis and direct inversion."""
 
+import sys
+
 import numpy as np
 import pytest
 from reference import direct_diffusivities_vectorized
 
 import orbdiff
-from orbdiff.observables import BandData, charge_traces, density_of_states, kubo_traces
+from orbdiff.observables import BandData, charge_traces, density_of_states, kubo_traces, orbital
 from orbdiff.observables.kernels import green_traces, orbital_energies
-from orbdiff.observables.orbital import OrbitalData, orbital_traces, spin_major_order
+from orbdiff.observables.orbital import (
+    OrbitalData,
+    orbital_traces,
+    spin_major_order,
+    use_compiled,
+)
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
 from orbdiff_plugins.diffusion.tensor import angular_momentum_operators
@@ -88,8 +95,11 @@ def test_spin_major_order_is_a_permutation_putting_spin_up_first():
     np.testing.assert_array_equal(np.diag(sigma_z[np.ix_(order, order)]), [1, 1, 1, -1, -1, -1])
 
 
+@pytest.mark.parametrize("work", [10**9, 0])  # band basis, orbital basis
 @pytest.mark.parametrize("name", ["Ta", "magnet", "Fe-fm"])
-def test_one_energy_engine_equals_direct_inversion(models, name):
+def test_one_energy_engine_equals_direct_inversion(models, name, work, monkeypatch):
+    monkeypatch.setattr(orbital, "COMPILED_WORK", work)
+    monkeypatch.delitem(sys.modules, "orbdiff.observables.orbital_compiled", raising=False)
     model, centre = models[name]
     grid = KGrid(model.crystal, 3)
     energies = np.array([centre])
@@ -114,3 +124,12 @@ def test_both_bases_give_the_same_symmetrized_tensors(models):
         scale = np.abs(band[key]).max()
         np.testing.assert_allclose(orbital[key], band[key][: len(few)], rtol=0,
                                    atol=1e-11 * scale, err_msg=key)
+
+
+def test_the_compiled_loop_is_taken_when_loaded_or_worth_loading(monkeypatch):
+    monkeypatch.delitem(sys.modules, "orbdiff.observables.orbital_compiled", raising=False)
+    assert not use_compiled(orbital.COMPILED_WORK / 2 - 1, 2)
+    assert use_compiled(orbital.COMPILED_WORK / 2, 2)
+    import orbdiff.observables.orbital_compiled  # noqa: F401  (loaded: always worth it)
+
+    assert use_compiled(1, 1)

@@ -1,10 +1,10 @@
-"""Green's-function traces at one or two energies in the orbital basis, without eigenvectors.
+"""Green's-function traces at a few energies in the orbital basis, without eigenvectors.
 
 For few energies the band basis costs more than it saves: diagonalizing H(k) and
 rotating ħv, σ and L into the eigenbasis is about half the work of a one-energy run,
 and the current operators ``½{ħv_j, O_c}``, Kronecker products in the orbital basis
-(for spinless hoppings ``½{1 ⊗ v, σ_c ⊗ 1} = σ_c ⊗ v`` and ``½{1 ⊗ v, 1 ⊗ L_c} =
-1 ⊗ ½{v, L_c}``, spin ⊗ orbital), become dense N × N products there. Here, per
+(for spinless hoppings ``½{v ⊗ 1, 1 ⊗ σ_c} = v ⊗ σ_c`` and ``½{v ⊗ 1, L_c ⊗ 1} =
+½{v, L_c} ⊗ 1``, orbital ⊗ spin), become dense N × N products there. Here, per
 k-point and energy,
 
     G^R = (E + iΓ − H)⁻¹,   G^A = (G^R)†,   C_i = G^R ħv_i G^R = (G^A ħv_i G^A)†,
@@ -17,19 +17,23 @@ and every trace of the engine follows from products:
 - the charge traces are the same with unit source and ``J_0j = ħv_j``;
 - ``Tr[ħv_j A ħv_i A]`` with ``A = (G^A − G^R)/2i``, and the DOS ``Tr A / π``.
 
-The matrices are held spin-major (index ``spin · N/2 + orbital``, the engine's order
-permuted), so that spin blocks are contiguous: ``σ_c ⊗ 1`` acts on G^A as a signed
-permutation of its rows, ``1 ⊗ A`` (L, shell projectors) as A on both halves, and any
+σ_c and operators ``A ⊗ 1`` (L, shell projectors) act through their structure, any
 other operator, and spinful hoppings, as dense products. Per k-point and energy this is
 one inversion and about ``3 (n_ops + 3)`` products of N × N matrices, against a
 diagonalization, the rotations and ``6 n_ops`` products in the band basis;
-benchmarks/run.py, case K, measures where it wins
-(:func:`orbdiff.observables.kernels.orbital_energies`). The loop over k-points is
-compiled (:mod:`orbdiff.observables.orbital_kernel`).
+benchmarks/run.py, case K-basis, measures where it wins
+(:func:`orbdiff.observables.kernels.orbital_energies`).
+
+The loop over k-points is compiled (:mod:`orbdiff.observables.orbital_compiled`): it
+keeps each k-point's matrices in the core's cache and releases the GIL, so the engine's
+threads share the blocks. Loading numba costs about 0.5 s per process, so
+:func:`use_compiled` takes this basis only when numba is loaded already or the run is
+large enough to pay for loading it (:data:`COMPILED_WORK`).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,7 +42,8 @@ import numpy as np
 from ..basis.spin import pauli_matrices
 from ..hamiltonian.model import TightBindingModel
 
-__all__ = ["OrbitalData", "orbital_traces", "spin_major_order"]
+__all__ = ["COMPILED_WORK", "OperatorStructure", "OrbitalData", "orbital_traces",
+           "spin_major_order", "use_compiled"]
 
 
 def spin_major_order(n: int) -> np.ndarray:
@@ -85,7 +90,7 @@ class OrbitalData:
 
 
 def _pauli_index(operator: np.ndarray) -> int | None:
-    """c if ``operator`` is exactly ``1 ⊗ σ_c`` in the engine's order, else None."""
+    """c if ``operator`` is exactly ``1 ⊗ σ_c`` (engine order), else None."""
     n = operator.shape[-1]
     for c, sigma in enumerate(pauli_matrices()):
         if n % 2 == 0 and np.array_equal(operator, np.kron(np.eye(n // 2), sigma)):
@@ -94,7 +99,7 @@ def _pauli_index(operator: np.ndarray) -> int | None:
 
 
 def _orbital_factor(operator: np.ndarray) -> np.ndarray | None:
-    """A if ``operator`` is ``A ⊗ 1₂`` in the engine's order, else None."""
+    """A if ``operator`` is ``A ⊗ 1₂`` (engine order), else None."""
     n = operator.shape[-1]
     if (n % 2 or operator[0::2, 1::2].any() or operator[1::2, 0::2].any()
             or not np.array_equal(operator[0::2, 0::2], operator[1::2, 1::2])):
@@ -102,40 +107,59 @@ def _orbital_factor(operator: np.ndarray) -> np.ndarray | None:
     return np.ascontiguousarray(operator[0::2, 0::2])
 
 
-class _Operators:
-    """Source and current operators, each recognized as σ_c, ``1 ⊗ A`` or dense.
+@dataclass(frozen=True, eq=False)
+class OperatorStructure:
+    """Source and current operators, each recognized as ``1 ⊗ σ_c``, ``A ⊗ 1`` or dense.
 
-    Held as the arrays of :func:`~orbdiff.observables.orbital_kernel.orbital_block_traces`
-    (spin-major).
+    Attributes
+    ----------
+    matrices : (n_ops, N, N) ndarray of complex
+        The operators, engine order (``2 · orbital + spin``).
+    pauli : tuple of (int or None)
+        c for the operators ``1 ⊗ σ_c``.
+    orbital : tuple of (ndarray or None)
+        The (N/2, N/2) factor A of the operators ``A ⊗ 1₂``.
     """
 
-    def __init__(self, operators: np.ndarray) -> None:
-        n = operators.shape[-1]
-        order = spin_major_order(n)
-        indices = [_pauli_index(o) for o in operators]
-        factors = [None if p is not None else _orbital_factor(o)
-                   for p, o in zip(indices, operators, strict=True)]
-        self.pauli = np.array([-1 if p is None else p for p in indices], dtype=np.int64)
-        self.is_orbital = np.array([f is not None for f in factors], dtype=bool)
-        self.orbital = np.array([np.zeros((n // 2, n // 2)) if f is None else f
-                                 for f in factors], dtype=complex).reshape(-1, n // 2, n // 2)
-        self.dense = np.ascontiguousarray(operators[:, order][:, :, order])
-        spin = np.arange(n) // (n // 2)  # spin-major: the first half is spin up
-        self.spin = pauli_matrices().astype(complex)
-        # (σ_c ⊗ 1) M = phases · M[rows]
-        half = np.arange(n) % (n // 2)
-        partner = (1 - spin) * (n // 2) + half
-        self.rows = np.array([partner, partner, np.arange(n)], dtype=np.int64)
-        self.phases = np.array([np.ones(n), np.where(spin == 0, -1j, 1j),
-                                np.where(spin == 0, 1, -1)], dtype=complex)
+    matrices: np.ndarray
+    pauli: tuple
+    orbital: tuple
 
     def __len__(self) -> int:
-        return len(self.dense)
+        return len(self.matrices)
+
+    @classmethod
+    def of(cls, operators: np.ndarray) -> OperatorStructure:
+        """The structure of ``operators`` (n_ops, N, N), remembered per operator set."""
+        operators = np.ascontiguousarray(operators, dtype=complex)
+        return _structure(operators.shape, operators.tobytes())
 
 
 @lru_cache(maxsize=16)
-def _recognized(shape: tuple[int, ...], data: bytes) -> _Operators:
-    return _Operators(np.frombuffer(data, dtype=complex).reshape(shape))
+def _structure(shape: tuple[int, ...], data: bytes) -> OperatorStructure:
+    matrices = np.frombuffer(data, dtype=complex).reshape(shape)
+    pauli = tuple(_pauli_index(o) for o in matrices)
+    orbital = tuple(None if p is not None else _orbital_factor(o)
+                    for p, o in zip(pauli, matrices, strict=True))
+    return OperatorStructure(matrices, pauli, orbital)
+
+
+#: k-points × energies from which loading numba (≈ 0.5 s) pays for the orbital basis:
+#: on two threads it saves ≈ 47 µs of wall time per wedge point at one energy (Ta 50³:
+#: 0.165 s against 0.31 s in the band basis, 3107 points).
+COMPILED_WORK = 10_000
+
+
+def use_compiled(points: float, n_energies: int) -> bool:
+    """Whether a run of ``points`` k-points at ``n_energies`` energies can take this basis.
+
+    Yes when the compiled loop is loaded in this process already (a previous large run,
+    :func:`~orbdiff.observables.orbital_compiled.warm`), or when the run has at least
+    :data:`COMPILED_WORK` point-energies; otherwise loading numba would cost more than
+    the band basis.
+    """
+    return ("orbdiff.observables.orbital_compiled" in sys.modules
+            or points * n_energies >= COMPILED_WORK)
 
 
 def orbital_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
@@ -145,8 +169,7 @@ def orbital_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
     The same sums as :func:`~orbdiff.observables.kernels.charge_traces`,
     :func:`~orbdiff.observables.kernels.green_traces` (with ``operators`` as sources and
     currents), :func:`~orbdiff.observables.kernels.kubo_traces` and
-    :func:`~orbdiff.observables.kernels.density_of_states`, by the compiled loop of
-    :mod:`orbdiff.observables.orbital_kernel`.
+    :func:`~orbdiff.observables.kernels.density_of_states`, by the compiled loop.
 
     Parameters
     ----------
@@ -165,16 +188,7 @@ def orbital_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
         ``charge`` (n_E, 3, 3) and ``tensor`` (n_E, n_ops, 3, n_ops, 3) in Å²/eV,
         ``kubo`` (n_E, 3, 3) in Å², ``dos`` (n_E,) in states per eV.
     """
-    from .orbital_kernel import orbital_block_traces  # imports numba only when needed
+    from .orbital_compiled import compiled_traces  # imports numba only when needed
 
-    operators = np.ascontiguousarray(operators, dtype=complex)
-    recognized = _recognized(operators.shape, operators.tobytes())
-    charge, tensor, kubo, dos = orbital_block_traces(
-        np.ascontiguousarray(data.hamiltonian), np.ascontiguousarray(data.velocities),
-        data.spinless, np.ascontiguousarray(data.weights, dtype=float),
-        np.ascontiguousarray(energies, dtype=float), float(gamma), recognized.pauli,
-        recognized.is_orbital, recognized.orbital, recognized.dense, recognized.rows,
-        recognized.phases, recognized.spin, spin_major_order(data.n_states))
-    n_ops = len(recognized)
-    return {"charge": charge, "tensor": tensor.reshape(len(energies), n_ops, 3, n_ops, 3),
-            "kubo": kubo, "dos": dos}
+    return compiled_traces(data, np.asarray(energies, dtype=float), float(gamma),
+                           OperatorStructure.of(operators))

@@ -26,7 +26,7 @@ from orbdiff.observables import (
 )
 from orbdiff.observables.kernels import orbital_energies
 from orbdiff.observables.labels import DIRECTIONS, OPERATORS
-from orbdiff.observables.orbital import OrbitalData, orbital_traces
+from orbdiff.observables.orbital import OrbitalData, orbital_traces, use_compiled
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 
@@ -141,7 +141,11 @@ def compute_diffusion_sharing_bands(
     if chunk_size is None:
         chunk_size = default_chunk_size(model.n_states, n_energies)
     ksampling = sampling(model, grid, symmetry)
-    if n_energies <= orbital_energies(model.n_states):  # no eigenvectors: cheaper for few
+    if (n_energies <= orbital_energies(model.n_states)  # no eigenvectors: cheaper for few
+            and use_compiled(ksampling.total_weight / len(ksampling.group), n_energies)):
+        from orbdiff.observables.orbital_compiled import warm
+
+        warm()  # load numba here, not in the first block of each thread
         sums = integrate(model, ksampling, operators, accumulate_orbital, chunk_size, progress,
                          block_data=OrbitalData.from_model)
     else:

@@ -2,16 +2,24 @@
 
 Each k-point's matrices (≈ 70 complex N × N) stay in the core's cache, the products go
 to BLAS through ``np.dot``, and the loop runs without the GIL, so the engine's threads
-share the k-point blocks fully. Matrices are spin-major (``spin · M + orbital``,
-M = N/2); see :mod:`orbdiff.observables.orbital` for the algebra.
+share the k-point blocks fully. Inside, matrices are spin-major (``spin · M + orbital``,
+M = N/2, :func:`~orbdiff.observables.orbital.spin_major_order`), so that spin blocks
+are contiguous: the unit and Pauli sources share two half products
+(:func:`_spin_sources`), and the Pauli and spin-independent currents are paired
+through their orbital factors (:func:`_kronecker_pairings`).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numba
 import numpy as np
 
-__all__ = ["orbital_block_traces"]
+from ..basis.spin import pauli_matrices
+from .orbital import OperatorStructure, OrbitalData, spin_major_order
+
+__all__ = ["compiled_traces", "orbital_block_traces", "warm"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -326,3 +334,43 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
                     if j != i:
                         kubo[e, j, i] += weights[k] * total
     return charge, tensor, kubo, dos
+
+
+@lru_cache(maxsize=16)
+def _arrays(structure: OperatorStructure) -> tuple[np.ndarray, ...]:
+    """The operator arguments of :func:`orbital_block_traces` (spin-major)."""
+    n = structure.matrices.shape[-1]
+    m = n // 2
+    order = spin_major_order(n)
+    pauli = np.array([-1 if p is None else p for p in structure.pauli], dtype=np.int64)
+    is_orbital = np.array([f is not None for f in structure.orbital], dtype=bool)
+    orbital = np.array([np.zeros((m, m)) if f is None else f for f in structure.orbital],
+                       dtype=complex).reshape(-1, m, m)
+    dense = np.ascontiguousarray(structure.matrices[:, order][:, :, order])
+    spin = np.arange(n) // m  # the first half is spin up
+    partner = (1 - spin) * m + np.arange(n) % m
+    rows = np.array([partner, partner, np.arange(n)], dtype=np.int64)  # (σ_c ⊗ 1) M =
+    phases = np.array([np.ones(n), np.where(spin == 0, -1j, 1j),  # phases · M[rows]
+                       np.where(spin == 0, 1, -1)], dtype=complex)
+    return (pauli, is_orbital, orbital, dense, rows, phases,
+            pauli_matrices().astype(complex), order)
+
+
+def compiled_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
+                    structure: OperatorStructure) -> dict[str, np.ndarray]:
+    """:func:`orbdiff.observables.orbital.orbital_traces` by the compiled loop."""
+    charge, tensor, kubo, dos = orbital_block_traces(
+        np.ascontiguousarray(data.hamiltonian), np.ascontiguousarray(data.velocities),
+        data.spinless, np.ascontiguousarray(data.weights, dtype=float),
+        np.ascontiguousarray(energies, dtype=float), gamma, *_arrays(structure))
+    n_ops = len(structure)
+    return {"charge": charge, "tensor": tensor.reshape(len(energies), n_ops, 3, n_ops, 3),
+            "kubo": kubo, "dos": dos}
+
+
+def warm() -> None:
+    """Load numba and the cached loop (≈ 0.5 s once per process) before a run times it."""
+    structure = OperatorStructure.of(np.kron(np.eye(1), pauli_matrices()[2])[None])
+    data = OrbitalData(np.zeros((1, 2, 2), dtype=complex), np.zeros((1, 3, 1, 1), dtype=complex),
+                       True, np.ones(1))
+    compiled_traces(data, np.zeros(1), 0.1, structure)
