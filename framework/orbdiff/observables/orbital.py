@@ -27,13 +27,12 @@ benchmarks/run.py, case K-basis, measures where it wins
 The loop over k-points is compiled (:mod:`orbdiff.observables.orbital_compiled`): it
 keeps each k-point's matrices in the core's cache and releases the GIL, so the engine's
 threads share the blocks. Loading numba costs about 0.5 s per process, so
-:func:`use_compiled` takes this basis only when numba is loaded already or the run is
-large enough to pay for loading it (:data:`COMPILED_WORK`).
+:func:`use_compiled` takes this basis only for runs large enough to pay for loading it
+(:data:`COMPILED_WORK`).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -151,15 +150,13 @@ COMPILED_WORK = 10_000
 
 
 def use_compiled(points: float, n_energies: int) -> bool:
-    """Whether a run of ``points`` k-points at ``n_energies`` energies can take this basis.
+    """Whether a run of ``points`` wedge points at ``n_energies`` energies takes this basis.
 
-    Yes when the compiled loop is loaded in this process already (a previous large run,
-    :func:`~orbdiff.observables.orbital_compiled.warm`), or when the run has at least
-    :data:`COMPILED_WORK` point-energies; otherwise loading numba would cost more than
-    the band basis.
+    Only the run decides (not what the process loaded before), so the same inputs give
+    the same numbers in every process: at least :data:`COMPILED_WORK` point-energies;
+    below, loading numba would cost more than the band basis.
     """
-    return ("orbdiff.observables.orbital_compiled" in sys.modules
-            or points * n_energies >= COMPILED_WORK)
+    return points * n_energies >= COMPILED_WORK
 
 
 def orbital_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
