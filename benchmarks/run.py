@@ -27,7 +27,6 @@ Run: ``python benchmarks/run.py [--cases B1,B2,B3,S] [--repeat 3] [--output FILE
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -42,7 +41,7 @@ import numpy as np
 from reference import direct_diffusivities, direct_diffusivities_vectorized
 
 import orbdiff
-from orbdiff.observables import BandData, orbital, sampling
+from orbdiff.observables import BandData, sampling
 from orbdiff.observables.blas import single_threaded_blas
 from orbdiff.observables.compiled import im_green_traces
 from orbdiff.observables.convergence import coarse_grid
@@ -106,17 +105,6 @@ def warm_up(model) -> None:
     """Load (or compile) the numba kernels outside the timed region."""
     warm_compiled_orbital_loop()
     compute_diffusion(model, KGrid(model.crystal, 2), np.array([0.0]), GAMMA)
-
-
-@contextlib.contextmanager
-def orbital_basis_at_any_size():
-    """Few-energy runs in the orbital basis even below ``orbital.COMPILED_WORK``."""
-    original = orbital.COMPILED_WORK
-    orbital.COMPILED_WORK = 0
-    try:
-        yield
-    finally:
-        orbital.COMPILED_WORK = original
 
 
 def full_case(name: str, repeat: int, unit: float) -> dict:
@@ -279,7 +267,7 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
 
     ``seconds`` is ``compute_diffusion`` on the grid (no error estimate) as the engine
     chooses (at 50³ the band basis: below ``orbital.COMPILED_WORK``),
-    ``orbital_basis_seconds`` the same in the orbital basis (numba loaded outside the
+    ``orbital_basis_seconds`` the same with ``basis="orbital"`` (numba loaded outside the
     timing); E50 compares both per full-grid k-point with the batched direct reference.
     ``error_estimate_seconds``
     is ``orbdiff.compute`` with ``error_estimate=True`` (the grid and its coarse partner
@@ -294,9 +282,8 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
     n_coarse = len(sampling(model, coarse).points)
     seconds, peak, _ = measure(lambda: compute_diffusion(model, kgrid, energy, GAMMA), repeat)
     cpu = _cpu_seconds(lambda: compute_diffusion(model, kgrid, energy, GAMMA))
-    with orbital_basis_at_any_size():
-        orbital_seconds, _, _ = measure(
-            lambda: compute_diffusion(model, kgrid, energy, GAMMA), repeat)
+    orbital_seconds, _, _ = measure(
+        lambda: compute_diffusion(model, kgrid, energy, GAMMA, basis="orbital"), repeat)
     estimated, peak, _ = measure(lambda: orbdiff.compute(
         "diffusivity", model, grid=grid, energies=energy, gamma=GAMMA, error_estimate=True),
         repeat)

@@ -155,6 +155,7 @@ def compute(
             f"observable {observable!r} needs {', '.join(missing)}, which model "
             f"{model.name!r} cannot provide"
         )
+    _check_options(observable, instance, options)
     KGrid(model.crystal, grid)  # bad grids fail here, before any computation
     check_convergence_options(converge, grid, max_grid)
     broadening = ConstantBroadening(gamma)
@@ -168,6 +169,20 @@ def compute(
     if error_estimate:
         return with_error_estimate(evaluate, grid)
     return evaluate(grid)
+
+
+def _check_options(name: str, instance: Any, options: dict[str, Any]) -> None:
+    """Refuse, in one line, options the observable's ``compute`` does not take."""
+    import inspect
+
+    parameters = inspect.signature(instance.compute).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    accepted = [p for p in list(parameters)[4:]]  # after model, grid, energies, self energy
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise InputError(f"{unknown[0]}: the observable {name!r} does not take this option; "
+                         f"it takes {', '.join(accepted) or 'none'}")
 
 
 def _call_plugin(record, **kwargs):

@@ -129,3 +129,25 @@ def test_the_basis_is_chosen_by_the_run_alone():
 
     assert not use_compiled(orbital.COMPILED_WORK / 2 - 1, 2)
     assert use_compiled(orbital.COMPILED_WORK / 2, 2)
+
+
+def test_asking_for_either_basis_gives_the_same_result(models, monkeypatch):
+    from orbdiff_plugins.diffusion import tensor
+
+    calls = []
+    original = tensor.orbital_traces
+    monkeypatch.setattr(tensor, "orbital_traces", lambda *a: calls.append(1) or original(*a))
+    model, _ = models["toy"]
+    kwargs = {"grid": 6, "energies": [-0.2, 0.3], "gamma": GAMMA, "error_estimate": False}
+    band = orbdiff.compute("diffusivity", model, basis="band", **kwargs)
+    assert not calls
+    orbital_result = orbdiff.compute("diffusivity", model, basis="orbital", **kwargs)
+    assert calls
+    calls.clear()
+    auto = orbdiff.compute("diffusivity", model, **kwargs)  # 2 energies, N = 6: band
+    assert not calls
+    for key in ("charge", "tensor", "kubo", "dos"):
+        scale = np.abs(getattr(band, key)).max()
+        np.testing.assert_allclose(getattr(orbital_result, key), getattr(band, key), rtol=0,
+                                   atol=1e-12 * scale, err_msg=key)
+        np.testing.assert_array_equal(getattr(auto, key), getattr(band, key))

@@ -43,11 +43,19 @@ GOOD = {"grid": 3, "energies": [0.5], "gamma": 0.1}
         ({"grid": 2.0}, "grid"),
         ({"grid": "4"}, "grid"),
         ({"grid": (4, 4)}, "grid"),
+        ({"basis": "eigen"}, "basis"),
+        ({"basis": None}, "basis"),
     ],
 )
 def test_compute_rejects_coercible_nonsense(toy, registry, changes, field):
     with pytest.raises(InputError, match=rf"^{field}: got "):
         orbdiff.compute("diffusivity", toy, registry=registry, **{**GOOD, **changes})
+
+
+def test_an_option_the_observable_does_not_take_is_named_before_computing(toy, registry):
+    with pytest.raises(InputError, match=r"^basis: the observable 'conductivity' does not "
+                                         r"take this option; it takes chunk_size, progress"):
+        orbdiff.compute("conductivity", toy, registry=registry, basis="band", **GOOD)
 
 
 def test_the_accepted_edges_still_compute(toy, registry):

@@ -154,23 +154,26 @@ def _spin_contractions(y, out):  # pragma: no cover  (compiled)
 
 
 @numba.njit(cache=True, nogil=True)
-def _orbital_currents(velocities, weight, is_orbital, orbital, out):  # pragma: no cover
-    """Orbital factors ``i w M_cj`` of the currents ``B_c ⊗ M_cj`` for spinless hoppings.
+def _orbital_currents(stacked, weight, orbital, indices, out):  # pragma: no cover
+    """Orbital factors ``i w M`` of the currents ``M ⊗ B`` for spinless hoppings.
 
-    ``M_0j = M_cj = v_j`` for the unit and Pauli operators, ``½{v_j, A_c}`` for ``1 ⊗ A_c``.
+    ``out[j] = i w v_j`` (the factor of the unit and Pauli currents, ``v ⊗ 1`` and
+    ``v ⊗ σ_c``), then ``out[3 (l + 1) + j] = i w ½{v_j, A}`` for the operators
+    ``A ⊗ 1`` at ``indices[l]``; ``stacked`` is v as (3M, M).
     """
-    m = velocities.shape[-1]
-    for c in range(out.shape[0]):
+    m = stacked.shape[1]
+    for j in range(3):
+        for o in range(m):
+            for r in range(m):
+                out[j, o, r] = 1j * weight * stacked[j * m + o, r]
+    for index in range(len(indices)):
+        x = np.dot(stacked, orbital[indices[index] - 1])  # v_j A; A v_j = (v_j A)†
         for j in range(3):
-            if c > 0 and is_orbital[c - 1]:
-                x = np.dot(velocities[j], orbital[c - 1])
-                for o in range(m):
-                    for r in range(m):
-                        out[c, j, o, r] = 0.5j * weight * (x[o, r] + np.conj(x[r, o]))
-            else:
-                for o in range(m):
-                    for r in range(m):
-                        out[c, j, o, r] = 1j * weight * velocities[j, o, r]
+            row = 3 * (index + 1) + j
+            for o in range(m):
+                for r in range(m):
+                    out[row, o, r] = 0.5j * weight * (x[j * m + o, r]
+                                                      + np.conj(x[j * m + r, o]))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -185,22 +188,28 @@ def _orbital_sources(c, g_a, indices, stacked, work, q, out):  # pragma: no cove
 
 
 @numba.njit(cache=True, nogil=True)
-def _kronecker_pairings(y, factors, pauli, z, charge, tensor):  # pragma: no cover
-    """Subtract ``⟨i w B_c ⊗ M_cj, Y†_si⟩ = ⟨i w M_cj, Σ_ab conj(B_ab) (Y†_si)_ab⟩``.
+def _kronecker_pairings(y, factors, pauli, indices, z, charge, tensor):  # pragma: no cover
+    """Subtract ``⟨i w M ⊗ B, Y†_si⟩ = ⟨i w M, Σ_ab conj(B_ab) (Y†_si)_ab⟩`` from the sums.
 
-    ``charge`` gets rows s = 0 with c = 0, ``tensor`` rows s ≥ 1 with c ≥ 1.
+    Two real products: the spin traces ``Y_00 + Y_11`` with every spin-independent
+    current (``factors`` from :func:`_orbital_currents`), and the three Pauli
+    contractions with v. ``charge`` gets rows s = 0 with c = 0, ``tensor`` rows s ≥ 1
+    with c ≥ 1.
     """
     n_s, n = y.shape[0], y.shape[-1]
-    m = n // 2
-    _spin_contractions(y.reshape(3 * n_s, n, n), z)
-    for c in range(n_s):
-        block = 0 if c == 0 or pauli[c - 1] < 0 else 1 + pauli[c - 1]
-        right = z[block].reshape(3 * n_s, m * m).view(np.float64)
-        left = factors[c].reshape(3, m * m).view(np.float64)
-        if c == 0:
-            charge -= np.dot(right[:3], left.T)
-        else:
-            tensor[:, 3 * (c - 1) : 3 * c] -= np.dot(right[3:], left.T)
+    m, rows = n // 2, 3 * y.shape[0]
+    _spin_contractions(y.reshape(rows, n, n), z)
+    left = factors.reshape(factors.shape[0], m * m).view(np.float64)
+    traced = np.dot(z[0].reshape(rows, m * m).view(np.float64), left.T)
+    charge -= traced[:3, :3]
+    for index in range(len(indices)):
+        c = indices[index]
+        tensor[:, 3 * (c - 1) : 3 * c] -= traced[3:, 3 * (index + 1) : 3 * (index + 2)]
+    spins = np.dot(z[1:].reshape(3 * rows, m * m).view(np.float64), left[:3].T)
+    for c in range(1, n_s):
+        if pauli[c - 1] >= 0:
+            start = pauli[c - 1] * rows
+            tensor[:, 3 * (c - 1) : 3 * c] -= spins[start + 3 : start + rows]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -260,8 +269,8 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
     kronecker = spinless
     for s in range(len(pauli)):
         kronecker = kronecker and (pauli[s] >= 0 or is_orbital[s])
-    factors = np.empty((n_s, 3, m, m), np.complex128)
     orbital_sources = np.array([s + 1 for s in range(len(pauli)) if pauli[s] < 0], np.int64)
+    factors = np.empty((3 * (1 + len(orbital_sources)), m, m), np.complex128)
     stacked_factors = np.empty((len(orbital_sources) * m, m), np.complex128)
     for index in range(len(orbital_sources)):
         stacked_factors[index * m : (index + 1) * m] = orbital[orbital_sources[index] - 1]
@@ -284,7 +293,7 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
                     for r in range(n):
                         v[i, p, r] = velocities[k, i, order[p], order[r]]
         if kronecker:
-            _orbital_currents(velocities[k], weights[k], is_orbital, orbital, factors)
+            _orbital_currents(stacked, weights[k], orbital, orbital_sources, factors)
         else:
             _currents(velocities[k], v, spinless, weights[k], pauli, is_orbital, orbital,
                       dense, spin, currents)
@@ -309,7 +318,7 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
                 _spin_sources(c, g_a, pauli, c_half, g_split, halves, y)
                 _orbital_sources(c, g_a, orbital_sources, stacked_factors, work_factors,
                                  q_factors, y)
-                _kronecker_pairings(y, factors, pauli, z, charge[e], tensor[e])
+                _kronecker_pairings(y, factors, pauli, orbital_sources, z, charge[e], tensor[e])
             else:
                 _sources(c, g_a, pauli, is_orbital, orbital, dense, rows, phases, q, y)
                 right = y.reshape(3 * n_s, n * n).view(np.float64)

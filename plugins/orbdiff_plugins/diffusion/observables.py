@@ -77,15 +77,21 @@ class Diffusivity:
         chunk_size: int | None = None,
         progress: bool | None = None,
         symmetry: bool = True,
+        basis: str = "auto",
     ) -> DiffusivityResult:
-        """Return a :class:`DiffusivityResult` at ``energies`` (eV)."""
+        """Return a :class:`DiffusivityResult` at ``energies`` (eV).
+
+        ``basis`` ("auto", "band" or "orbital") is where the traces are evaluated; see
+        :func:`~orbdiff_plugins.diffusion.tensor.compute_diffusion`.
+        """
         gamma = _gamma(self_energy)
         order = len(model.point_group()) if symmetry else 1
         estimate = estimate_run(model.n_states, grid, len(energies), order, chunk_size)
         require_resources(estimate)
         if progress is not False:
             announce_long_run(estimate)
-        arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry)
+        arrays = compute_diffusion(model, grid, energies, gamma, chunk_size, progress, symmetry,
+                                   basis)
         inputs = {**_inputs(model, grid, gamma), "symmetry": symmetry}
         return DiffusivityResult(np.asarray(energies, float), **arrays, inputs=inputs)
 
@@ -97,6 +103,7 @@ class Diffusivity:
         chunk_size: int | None = None,
         progress: bool | None = None,
         symmetry: bool = True,
+        basis: str = "auto",
     ) -> list[DiffusivityResult]:
         """:meth:`compute` for several (energies in eV, Γ in eV): one diagonalization.
 
@@ -110,7 +117,7 @@ class Diffusivity:
         if progress is not False:
             announce_long_run(estimate)
         arrays = compute_diffusion_sharing_bands(model, grid, requests, chunk_size, progress,
-                                                 symmetry)
+                                                 symmetry, basis)
         return [DiffusivityResult(np.asarray(energies, float), **values,
                                   inputs={**_inputs(model, grid, gamma), "symmetry": symmetry})
                 for (energies, gamma), values in zip(requests, arrays, strict=True)]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from orbdiff.errors import invalid
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
     BandData,
@@ -29,6 +30,7 @@ from orbdiff.observables.labels import DIRECTIONS, OPERATORS
 from orbdiff.observables.orbital import OrbitalData, orbital_traces, use_compiled
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
+from orbdiff.validation import BASES
 
 __all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion",
            "compute_diffusion_sharing_bands"]
@@ -58,6 +60,7 @@ def compute_diffusion(
     chunk_size: int | None = None,
     progress: bool | None = None,
     symmetry: bool = True,
+    basis: str = "auto",
 ) -> dict[str, np.ndarray]:
     """Charge and spin/orbital diffusivities, Kubo conductivity and DOS on a k-grid.
 
@@ -76,6 +79,13 @@ def compute_diffusion(
     symmetry : bool
         Sum over the irreducible wedge of the model's point group and symmetrize
         (default); False sums the full grid. Both give the same tensors.
+    basis : {"auto", "band", "orbital"}
+        Where the traces are evaluated: in the orbital basis without eigenvectors
+        (:mod:`orbdiff.observables.orbital`) or in the band basis. "auto" (default)
+        takes the orbital basis for up to ``orbital_energies(N)`` energies in runs of at
+        least ``orbital.COMPILED_WORK`` wedge point-energies (below, loading numba,
+        ≈ 0.5 s once per process, costs more than it saves). All give the same tensors
+        (to 10⁻¹²); the choice depends on the inputs only.
 
     Returns
     -------
@@ -85,7 +95,7 @@ def compute_diffusion(
         ``kubo`` (n_E, 3, 3) S/m; ``dos`` (n_E,) states per eV per cell (both spins).
     """
     return compute_diffusion_sharing_bands(model, grid, [(energies, gamma)], chunk_size,
-                                           progress, symmetry)[0]
+                                           progress, symmetry, basis)[0]
 
 
 def compute_diffusion_sharing_bands(
@@ -95,6 +105,7 @@ def compute_diffusion_sharing_bands(
     chunk_size: int | None = None,
     progress: bool | None = None,
     symmetry: bool = True,
+    basis: str = "auto",
 ) -> list[dict[str, np.ndarray]]:
     """:func:`compute_diffusion` for several (energies, Γ) with one diagonalization.
 
@@ -105,9 +116,9 @@ def compute_diffusion_sharing_bands(
     ----------
     requests : sequence of ((n_E,) ndarray of float, float)
         Transport energies in eV (the model's zero) and the broadening Γ in eV.
-    model, grid, chunk_size, progress, symmetry
-        As in :func:`compute_diffusion`; the default block size counts the energies
-        of all requests.
+    model, grid, chunk_size, progress, symmetry, basis
+        As in :func:`compute_diffusion`; the default block size and the basis count the
+        energies of all requests.
 
     Returns
     -------
@@ -141,8 +152,12 @@ def compute_diffusion_sharing_bands(
     if chunk_size is None:
         chunk_size = default_chunk_size(model.n_states, n_energies)
     ksampling = sampling(model, grid, symmetry)
-    if (n_energies <= orbital_energies(model.n_states)  # no eigenvectors: cheaper for few
-            and use_compiled(ksampling.total_weight / len(ksampling.group), n_energies)):
+    if basis not in BASES:
+        raise invalid("basis", basis, " or ".join(repr(b) for b in BASES))
+    if basis == "orbital" or (basis == "auto"  # no eigenvectors: cheaper for few energies
+                              and n_energies <= orbital_energies(model.n_states)
+                              and use_compiled(ksampling.total_weight / len(ksampling.group),
+                                               n_energies)):
         from orbdiff.observables.orbital_compiled import warm
 
         warm()  # load numba here, not in the first block of each thread
