@@ -9,9 +9,9 @@ from orbdiff.observables import BandData, charge_traces, density_of_states, kubo
 from orbdiff.observables.kernels import green_traces, orbital_energies
 from orbdiff.observables.orbital import (
     OrbitalData,
+    orbital_basis_pays,
     orbital_traces,
     spin_major_order,
-    use_compiled,
 )
 from orbdiff.structure import KGrid
 from orbdiff_plugins.diffusion import compute_diffusion
@@ -127,8 +127,8 @@ def test_the_basis_is_chosen_by_the_run_alone():
     """Not by what the process loaded before: the same inputs, the same numbers."""
     import orbdiff.observables.orbital_compiled  # noqa: F401  (loaded or not, no matter)
 
-    assert not use_compiled(orbital.COMPILED_WORK / 2 - 1, 2)
-    assert use_compiled(orbital.COMPILED_WORK / 2, 2)
+    assert not orbital_basis_pays(orbital.COMPILED_WORK / 2 - 1, 2)
+    assert orbital_basis_pays(orbital.COMPILED_WORK / 2, 2)
 
 
 def test_asking_for_either_basis_gives_the_same_result(models, monkeypatch):

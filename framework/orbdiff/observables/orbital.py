@@ -27,7 +27,7 @@ benchmarks/run.py, case K-basis, measures where it wins
 The loop over k-points is compiled (:mod:`orbdiff.observables.orbital_compiled`): it
 keeps each k-point's matrices in the core's cache and releases the GIL, so the engine's
 threads share the blocks. Loading numba costs about 0.5 s per process, so
-:func:`use_compiled` takes this basis only for runs large enough to pay for loading it
+:func:`orbital_basis_pays` takes this basis only for runs large enough to pay for loading it
 (:data:`COMPILED_WORK`).
 """
 
@@ -41,8 +41,14 @@ import numpy as np
 from ..basis.spin import pauli_matrices
 from ..hamiltonian.model import TightBindingModel
 
-__all__ = ["COMPILED_WORK", "OperatorStructure", "OrbitalData", "orbital_traces",
-           "spin_major_order", "use_compiled"]
+__all__ = [
+    "COMPILED_WORK",
+    "OperatorStructure",
+    "OrbitalData",
+    "orbital_basis_pays",
+    "orbital_traces",
+    "spin_major_order",
+]
 
 
 def spin_major_order(n: int) -> np.ndarray:
@@ -149,7 +155,7 @@ def _structure(shape: tuple[int, ...], data: bytes) -> OperatorStructure:
 COMPILED_WORK = 10_000
 
 
-def use_compiled(points: float, n_energies: int) -> bool:
+def orbital_basis_pays(points: float, n_energies: int) -> bool:
     """Whether a run of ``points`` wedge points at ``n_energies`` energies takes this basis.
 
     Only the run decides (not what the process loaded before), so the same inputs give

@@ -27,7 +27,7 @@ from orbdiff.observables import (
 )
 from orbdiff.observables.kernels import orbital_energies
 from orbdiff.observables.labels import DIRECTIONS, OPERATORS
-from orbdiff.observables.orbital import OrbitalData, orbital_traces, use_compiled
+from orbdiff.observables.orbital import OrbitalData, orbital_basis_pays, orbital_traces
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
 from orbdiff.validation import BASES
@@ -154,10 +154,10 @@ def compute_diffusion_sharing_bands(
     ksampling = sampling(model, grid, symmetry)
     if basis not in BASES:
         raise invalid("basis", basis, " or ".join(repr(b) for b in BASES))
-    if basis == "orbital" or (basis == "auto"  # no eigenvectors: cheaper for few energies
-                              and n_energies <= orbital_energies(model.n_states)
-                              and use_compiled(ksampling.total_weight / len(ksampling.group),
-                                               n_energies)):
+    points = ksampling.total_weight / len(ksampling.group)  # about the wedge's size
+    few = n_energies <= orbital_energies(model.n_states)  # no eigenvectors: cheaper for few
+    if basis == "orbital" or (basis == "auto" and few
+                              and orbital_basis_pays(points, n_energies)):
         from orbdiff.observables.orbital_compiled import warm
 
         warm()  # load numba here, not in the first block of each thread
