@@ -178,7 +178,7 @@ def _check_options(name: str, instance: Any, options: dict[str, Any]) -> None:
     parameters = inspect.signature(instance.compute).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return
-    accepted = [p for p in list(parameters)[4:]]  # after model, grid, energies, self energy
+    accepted = list(parameters)[4:]  # after model, grid, energies and the self-energy
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         raise InputError(f"{unknown[0]}: the observable {name!r} does not take this option; "

@@ -112,13 +112,20 @@ def check_compute_arguments(grid: Any, energies: Any, gamma: Any,
         check_flag("progress", options["progress"], optional=True)
     if options.get("chunk_size") is not None:
         check_count("chunk_size", options["chunk_size"])
-    if "basis" in options and options["basis"] not in BASES:
-        raise invalid("basis", options["basis"], " or ".join(repr(b) for b in BASES))
+    if "basis" in options:
+        check_basis(options["basis"])
 
 
 #: Where few-energy traces are evaluated: by run size, in the band basis, or in the
 #: orbital basis (:mod:`orbdiff.observables.orbital`).
 BASES = ("auto", "band", "orbital")
+
+
+def check_basis(value: Any) -> str:
+    """``value`` if it is one of :data:`BASES`, else a one-line :class:`InputError`."""
+    if not isinstance(value, str) or value not in BASES:
+        raise invalid("basis", value, " or ".join(repr(b) for b in BASES))
+    return value
 
 
 def check_material_arguments(shells: Any, soc_scale: Any, xi: Any, rescale: Any) -> None:

@@ -38,8 +38,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..basis.spin import pauli_matrices
 from ..hamiltonian.model import TightBindingModel
+from .bands import operator_structure
 
 __all__ = [
     "COMPILED_WORK",
@@ -94,24 +94,6 @@ class OrbitalData:
         return self.hamiltonian.shape[-1]
 
 
-def _pauli_index(operator: np.ndarray) -> int | None:
-    """c if ``operator`` is exactly ``1 ⊗ σ_c`` (engine order), else None."""
-    n = operator.shape[-1]
-    for c, sigma in enumerate(pauli_matrices()):
-        if n % 2 == 0 and np.array_equal(operator, np.kron(np.eye(n // 2), sigma)):
-            return c
-    return None
-
-
-def _orbital_factor(operator: np.ndarray) -> np.ndarray | None:
-    """A if ``operator`` is ``A ⊗ 1₂`` (engine order), else None."""
-    n = operator.shape[-1]
-    if (n % 2 or operator[0::2, 1::2].any() or operator[1::2, 0::2].any()
-            or not np.array_equal(operator[0::2, 0::2], operator[1::2, 1::2])):
-        return None
-    return np.ascontiguousarray(operator[0::2, 0::2])
-
-
 @dataclass(frozen=True, eq=False)
 class OperatorStructure:
     """Source and current operators, each recognized as ``1 ⊗ σ_c``, ``A ⊗ 1`` or dense.
@@ -135,7 +117,11 @@ class OperatorStructure:
 
     @classmethod
     def of(cls, operators: np.ndarray) -> OperatorStructure:
-        """The structure of ``operators`` (n_ops, N, N), remembered per operator set."""
+        """The structure of ``operators`` (n_ops, N, N), remembered per operator set.
+
+        The kinds are :func:`orbdiff.observables.bands.operator_structure`'s, which the
+        band basis uses for its rotations.
+        """
         operators = np.ascontiguousarray(operators, dtype=complex)
         return _structure(operators.shape, operators.tobytes())
 
@@ -143,9 +129,10 @@ class OperatorStructure:
 @lru_cache(maxsize=16)
 def _structure(shape: tuple[int, ...], data: bytes) -> OperatorStructure:
     matrices = np.frombuffer(data, dtype=complex).reshape(shape)
-    pauli = tuple(_pauli_index(o) for o in matrices)
-    orbital = tuple(None if p is not None else _orbital_factor(o)
-                    for p, o in zip(pauli, matrices, strict=True))
+    kinds = operator_structure(matrices)
+    pauli = tuple(index if kind == "pauli" else None for kind, index in kinds)
+    orbital = tuple(np.ascontiguousarray(o[0::2, 0::2]) if kind == "orbital" else None
+                    for (kind, _), o in zip(kinds, matrices, strict=True))
     return OperatorStructure(matrices, pauli, orbital)
 
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from orbdiff.errors import invalid
 from orbdiff.hamiltonian import TightBindingModel
 from orbdiff.observables import (
     BandData,
@@ -30,7 +29,7 @@ from orbdiff.observables.labels import DIRECTIONS, OPERATORS
 from orbdiff.observables.orbital import OrbitalData, orbital_basis_pays, orbital_traces
 from orbdiff.structure import KGrid
 from orbdiff.units import CONDUCTIVITY_UNIT
-from orbdiff.validation import BASES
+from orbdiff.validation import check_basis
 
 __all__ = ["DIRECTIONS", "OPERATORS", "component_weights", "compute_diffusion",
            "compute_diffusion_sharing_bands"]
@@ -125,6 +124,7 @@ def compute_diffusion_sharing_bands(
     list of dict
         One dict per request, as :func:`compute_diffusion` returns.
     """
+    check_basis(basis)
     requests = [(np.asarray(energies, dtype=float), float(gamma))
                 for energies, gamma in requests]
     operators = angular_momentum_operators(model)
@@ -152,8 +152,6 @@ def compute_diffusion_sharing_bands(
     if chunk_size is None:
         chunk_size = default_chunk_size(model.n_states, n_energies)
     ksampling = sampling(model, grid, symmetry)
-    if basis not in BASES:
-        raise invalid("basis", basis, " or ".join(repr(b) for b in BASES))
     points = ksampling.total_weight / len(ksampling.group)  # about the wedge's size
     few = n_energies <= orbital_energies(model.n_states)  # no eigenvectors: cheaper for few
     if basis == "orbital" or (basis == "auto" and few
