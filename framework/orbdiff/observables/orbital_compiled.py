@@ -103,102 +103,154 @@ def _sources(c, g_a, pauli, is_orbital, orbital, dense, rows, phases,
 
 
 @numba.njit(cache=True, nogil=True)
-def _spin_sources(c, g_a, pauli, c_half, g_split, halves, out):  # pragma: no cover
-    """``out[0] = C G^A`` and ``out[s] = C (σ_c ⊗ 1) G^A`` for the Pauli operators.
+def _half_products(c, g_a, c_half, g_split, halves):  # pragma: no cover  (compiled)
+    """``halves[a] = C[:, a] [G^A[0] | G^A[1]] = [P_a0 | P_a1]``, ``P_ab = C[:, a] G^A[b]``.
 
-    From the half products ``P_ab = C[:, a] G^A[b]`` (spin block a of the columns of C,
-    b of the rows of G^A), two products ``C[:, a] [G^A[0] | G^A[1]]``:
-    ``C (S ⊗ 1) G^A = Σ_ab S[a, b] P_ab``, so ``C G = P₀₀ + P₁₁``, ``C σ_x G = P₀₁ + P₁₀``,
-    ``C σ_y G = i(P₁₀ − P₀₁)``, ``C σ_z G = P₀₀ − P₁₁``.
+    Spin block a of the columns of C times spin block b of the rows of G^A: two products
+    from which every source ``S ⊗ 1`` with S = 1, σ follows, ``C (S ⊗ 1) G^A =
+    Σ_ab S[a, b] P_ab`` (:func:`_pauli_contractions`).
     """
-    rows, n = c.shape[0], g_a.shape[0]
+    n = g_a.shape[0]
     m = n // 2
     for a in range(2):
         c_half[a] = c[:, a * m : (a + 1) * m]
         g_split[:, a * n : (a + 1) * n] = g_a[a * m : (a + 1) * m]
     for a in range(2):
-        np.dot(c_half[a], g_split, halves[a])  # [P_a0 | P_a1]
-    for p in range(rows):
-        for r in range(n):
-            out[0, p, r] = halves[0, p, r] + halves[1, p, n + r]
-    for s in range(1, out.shape[0]):
-        sigma = pauli[s - 1]
-        if sigma < 0:
-            continue
-        for p in range(rows):
-            for r in range(n):
-                if sigma == 0:
-                    out[s, p, r] = halves[0, p, n + r] + halves[1, p, r]
-                elif sigma == 1:
-                    out[s, p, r] = 1j * (halves[1, p, r] - halves[0, p, n + r])
-                else:
-                    out[s, p, r] = halves[0, p, r] - halves[1, p, n + r]
+        np.dot(c_half[a], g_split, halves[a])
 
 
 @numba.njit(cache=True, nogil=True)
-def _spin_contractions(y, out):  # pragma: no cover  (compiled)
-    """``out[B, row] = Σ_ab conj(B[a, b]) Y_ab`` (M × M blocks) for B = 1, σ_x, σ_y, σ_z."""
-    rows, n = y.shape[0], y.shape[-1]
+def _times_i(value):  # pragma: no cover  (compiled)
+    """``i · value`` without a complex product."""
+    return complex(-value.imag, value.real)
+
+
+@numba.njit(cache=True, nogil=True)
+def _pauli_contractions(halves, pauli, z):  # pragma: no cover  (compiled)
+    """Spin contractions of the unit and Pauli sources, straight from the half products.
+
+    ``z[B, 3 s + i] = Σ_ab conj(B[a, b]) (Y_si)_ab`` (M × M blocks) for B = 1, σ_x, σ_y,
+    σ_z, with ``Y = C (S ⊗ 1) G^A`` from ``halves = [P_a0 | P_a1]``: for the unit source
+    ``Y = P₀₀ + P₁₁`` and only B = 1 (its current, the charge current, needs no more);
+    for σ_x, σ_z ``Y = D = P₀₁ + P₁₀``, ``P₀₀ − P₁₁``; for σ_y ``Y = i D``,
+    ``D = P₁₀ − P₀₁``. Y itself is never stored.
+    """
+    n = halves.shape[-1] // 2
     m = n // 2
-    for row in range(rows):
+    for i in range(3):
         for o in range(m):
+            up, down = i * n + o, i * n + m + o
             for r in range(m):
-                y00 = y[row, o, r]
-                y01 = y[row, o, m + r]
-                y10 = y[row, m + o, r]
-                y11 = y[row, m + o, m + r]
-                out[0, row, o, r] = y00 + y11
-                out[1, row, o, r] = y01 + y10
-                out[2, row, o, r] = 1j * (y01 - y10)
-                out[3, row, o, r] = y00 - y11
+                z[0, i, o, r] = (halves[0, up, r] + halves[1, up, n + r]
+                                 + halves[0, down, m + r] + halves[1, down, n + m + r])
+    for s in range(1, 1 + len(pauli)):
+        c = pauli[s - 1]
+        if c < 0:
+            continue
+        a, b, sign = (0, 1, 1.0) if c == 0 else (1, 0, -1.0) if c == 1 else (0, 0, -1.0)
+        first = halves[a, :, b * n : (b + 1) * n]
+        second = halves[1 - a, :, (1 - b) * n : (2 - b) * n]
+        for i in range(3):
+            row = 3 * s + i
+            for o in range(m):
+                up, down = i * n + o, i * n + m + o
+                for r in range(m):
+                    d00 = first[up, r] + sign * second[up, r]
+                    d01 = first[up, m + r] + sign * second[up, m + r]
+                    d10 = first[down, r] + sign * second[down, r]
+                    d11 = first[down, m + r] + sign * second[down, m + r]
+                    if c == 1:  # Y = i D
+                        z[0, row, o, r] = _times_i(d00 + d11)
+                        z[1, row, o, r] = _times_i(d01 + d10)
+                        z[2, row, o, r] = d10 - d01
+                        z[3, row, o, r] = _times_i(d00 - d11)
+                    else:
+                        z[0, row, o, r] = d00 + d11
+                        z[1, row, o, r] = d01 + d10
+                        z[2, row, o, r] = _times_i(d01 - d10)
+                        z[3, row, o, r] = d00 - d11
 
 
 @numba.njit(cache=True, nogil=True)
-def _orbital_currents(stacked, weight, orbital, indices, out):  # pragma: no cover
+def _spin_contractions(y, column, row, z):  # pragma: no cover  (compiled)
+    """``z[B, row + i] = Σ_ab conj(B[a, b]) Y_ab`` for B = 1, σ_x, σ_y, σ_z.
+
+    Y_i is the (N × N) block of ``y`` at rows ``i N`` and columns ``column``, i = 0, 1, 2,
+    and ``Y_ab`` its (M × M) spin blocks.
+    """
+    m = y.shape[0] // 6
+    n = 2 * m
+    for i in range(3):
+        for o in range(m):
+            up, down = i * n + o, i * n + m + o
+            for r in range(m):
+                y00 = y[up, column + r]
+                y01 = y[up, column + m + r]
+                y10 = y[down, column + r]
+                y11 = y[down, column + m + r]
+                z[0, row + i, o, r] = y00 + y11
+                z[1, row + i, o, r] = y01 + y10
+                z[2, row + i, o, r] = _times_i(y01 - y10)
+                z[3, row + i, o, r] = y00 - y11
+
+
+@numba.njit(cache=True, nogil=True)
+def _orbital_currents(stacked, weight, side, x, out):  # pragma: no cover  (compiled)
     """Orbital factors ``i w M`` of the currents ``M ⊗ B`` for spinless hoppings.
 
     ``out[j] = i w v_j`` (the factor of the unit and Pauli currents, ``v ⊗ 1`` and
-    ``v ⊗ σ_c``), then ``out[3 (l + 1) + j] = i w ½{v_j, A}`` for the operators
-    ``A ⊗ 1`` at ``indices[l]``; ``stacked`` is v as (3M, M).
+    ``v ⊗ σ_c``), then ``out[3 (l + 1) + j] = i w ½{v_j, A_l}`` for the operators
+    ``A_l ⊗ 1`` (not Pauli matrices), from one product ``x = v [A_1 | A_2 | …]``
+    (``stacked`` is v as (3M, M), ``side`` the A_l side by side, (M, L M)) and
+    ``A v_j = (v_j A)†``.
     """
     m = stacked.shape[1]
     for j in range(3):
         for o in range(m):
             for r in range(m):
                 out[j, o, r] = 1j * weight * stacked[j * m + o, r]
-    for index in range(len(indices)):
-        x = np.dot(stacked, orbital[indices[index] - 1])  # v_j A; A v_j = (v_j A)†
+    np.dot(stacked, side, x)
+    for index in range(side.shape[1] // m):
         for j in range(3):
             row = 3 * (index + 1) + j
             for o in range(m):
                 for r in range(m):
-                    out[row, o, r] = 0.5j * weight * (x[j * m + o, r]
-                                                      + np.conj(x[j * m + r, o]))
+                    out[row, o, r] = 0.5j * weight * (x[j * m + o, index * m + r]
+                                                      + np.conj(x[j * m + r, index * m + o]))
 
 
 @numba.njit(cache=True, nogil=True)
-def _orbital_sources(c, g_a, indices, stacked, work, q, out):  # pragma: no cover
-    """``out[s] = C (1 ⊗ A_s) G^A`` for the operators s = ``indices`` (not Pauli matrices).
+def _orbital_contractions(c, g_split, indices, stacked, work, q, y, z):  # pragma: no cover
+    """Spin contractions (:func:`_spin_contractions`) of ``Y_l = C (1 ⊗ A_l) G^A`` for the
+    operators A_l ⊗ 1 at ``indices`` (not Pauli matrices), in two products.
 
-    ``stacked`` holds their factors A_s as ``(len(indices) M, M)``.
+    ``work = [A_1; A_2; …] [G^A[0] | G^A[1]]`` (``stacked`` (L M, M), ``g_split`` from
+    :func:`_half_products`) gives ``q = [(1 ⊗ A_1) G^A | (1 ⊗ A_2) G^A | …]`` (N, L N), and
+    ``y = C q`` (3N, L N) every Y_l at once.
     """
-    _stacked_rows(stacked, g_a, work, q)
+    m = stacked.shape[1]
+    n = 2 * m
+    np.dot(stacked, g_split, work)
     for index in range(len(indices)):
-        np.dot(c, q[index], out[indices[index]])
+        for a in range(2):
+            q[a * m : (a + 1) * m, index * n : (index + 1) * n] = \
+                work[index * m : (index + 1) * m, a * n : (a + 1) * n]
+    np.dot(c, q, y)
+    for index in range(len(indices)):
+        _spin_contractions(y, index * n, 3 * indices[index], z)
 
 
 @numba.njit(cache=True, nogil=True)
-def _kronecker_pairings(y, factors, pauli, indices, z, charge, tensor):  # pragma: no cover
+def _kronecker_pairings(z, factors, pauli, indices, charge, tensor):  # pragma: no cover
     """Subtract ``⟨i w M ⊗ B, Y†_si⟩ = ⟨i w M, Σ_ab conj(B_ab) (Y†_si)_ab⟩`` from the sums.
 
-    Two real products: the spin traces ``Y_00 + Y_11`` with every spin-independent
-    current (``factors`` from :func:`_orbital_currents`), and the three Pauli
-    contractions with v. ``charge`` gets rows s = 0 with c = 0, ``tensor`` rows s ≥ 1
-    with c ≥ 1.
+    ``z[B, 3 s + i]`` are the contractions ``Σ_ab conj(B_ab) (Y†_si)_ab``. Two real
+    products: the spin traces (B = 1) with every spin-independent current (``factors``
+    from :func:`_orbital_currents`), and the three Pauli contractions with v. ``charge``
+    gets rows s = 0 with c = 0, ``tensor`` rows s ≥ 1 with c ≥ 1.
     """
-    n_s, n = y.shape[0], y.shape[-1]
-    m, rows = n // 2, 3 * y.shape[0]
-    _spin_contractions(y.reshape(rows, n, n), z)
+    n_s, m = z.shape[1] // 3, z.shape[-1]
+    rows = 3 * n_s
     left = factors.reshape(factors.shape[0], m * m).view(np.float64)
     traced = np.dot(z[0].reshape(rows, m * m).view(np.float64), left.T)
     charge -= traced[:3, :3]
@@ -274,26 +326,31 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
     stacked_factors = np.empty((len(orbital_sources) * m, m), np.complex128)
     for index in range(len(orbital_sources)):
         stacked_factors[index * m : (index + 1) * m] = orbital[orbital_sources[index] - 1]
-    work_factors = np.empty((len(orbital_sources) * m, n), np.complex128)
-    q_factors = np.empty((len(orbital_sources), n, n), np.complex128)
-    z = np.empty((4, 3 * n_s, m, m), np.complex128)
+    side_factors = np.empty((m, len(orbital_sources) * m), np.complex128)
+    for index in range(len(orbital_sources)):
+        side_factors[:, index * m : (index + 1) * m] = orbital[orbital_sources[index] - 1]
+    current_products = np.empty((3 * m, len(orbital_sources) * m), np.complex128)
+    work_factors = np.empty((len(orbital_sources) * m, 2 * n), np.complex128)
+    q_factors = np.empty((n, len(orbital_sources) * n), np.complex128)
+    y_factors = np.empty((3 * n, len(orbital_sources) * n), np.complex128)
+    z = np.zeros((4, 3 * n_s, m, m), np.complex128)  # σ contractions of the unit source: 0
     c_half = np.empty((2, 3 * n, m), np.complex128)
     halves = np.empty((2, 3 * n, 2 * n), np.complex128)
     g_split = np.empty((m, 2 * n), np.complex128)
     work = np.empty((3 * m, n), np.complex128)
     for k in range(n_k):
         stacked = velocities[k].reshape(3 * velocities.shape[-1], velocities.shape[-1])
-        if spinless:
+        if spinless and not kronecker:
             for i in range(3):
                 v[i, :m, :m] = velocities[k, i]
                 v[i, m:, m:] = velocities[k, i]
-        else:
+        elif not spinless:
             for i in range(3):
                 for p in range(n):
                     for r in range(n):
                         v[i, p, r] = velocities[k, i, order[p], order[r]]
         if kronecker:
-            _orbital_currents(stacked, weights[k], orbital, orbital_sources, factors)
+            _orbital_currents(stacked, weights[k], side_factors, current_products, factors)
         else:
             _currents(velocities[k], v, spinless, weights[k], pauli, is_orbital, orbital,
                       dense, spin, currents)
@@ -315,10 +372,11 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
                 np.dot(g_r, w[i], c[i * n : (i + 1) * n])
             # Σ w Im Tr[J Y] = −Σ w Im Tr[J Y†] = −⟨i w J, Y†⟩ (real inner product)
             if kronecker:
-                _spin_sources(c, g_a, pauli, c_half, g_split, halves, y)
-                _orbital_sources(c, g_a, orbital_sources, stacked_factors, work_factors,
-                                 q_factors, y)
-                _kronecker_pairings(y, factors, pauli, orbital_sources, z, charge[e], tensor[e])
+                _half_products(c, g_a, c_half, g_split, halves)
+                _pauli_contractions(halves, pauli, z)
+                _orbital_contractions(c, g_split, orbital_sources, stacked_factors,
+                                      work_factors, q_factors, y_factors, z)
+                _kronecker_pairings(z, factors, pauli, orbital_sources, charge[e], tensor[e])
             else:
                 _sources(c, g_a, pauli, is_orbital, orbital, dense, rows, phases, q, y)
                 right = y.reshape(3 * n_s, n * n).view(np.float64)
