@@ -99,8 +99,10 @@ def spinful(matrix_orb: np.ndarray) -> np.ndarray:
     """
     matrix = np.asarray(matrix_orb)
     *lead, n, m = matrix.shape
-    out = matrix[..., :, None, :, None] * np.eye(2, dtype=matrix.dtype)[:, None, :]
-    return out.reshape(*lead, 2 * n, 2 * m)
+    out = np.zeros((*lead, 2 * n, 2 * m), dtype=matrix.dtype)
+    out[..., 0::2, 0::2] = matrix  # spin up, up
+    out[..., 1::2, 1::2] = matrix  # spin down, down
+    return out
 
 
 def spin_operators(n_orbitals: int) -> np.ndarray:
