@@ -136,9 +136,10 @@ def _structure(shape: tuple[int, ...], data: bytes) -> OperatorStructure:
     return OperatorStructure(matrices, pauli, orbital)
 
 
-#: k-points × energies from which loading numba (≈ 0.5 s) pays for the orbital basis:
-#: on two threads it saves ≈ 47 µs of wall time per wedge point at one energy (Ta 50³:
-#: 0.165 s against 0.31 s in the band basis, 3107 points).
+#: k-points × energies from which loading numba pays for the orbital basis. In a fresh
+#: process numba costs ≈ 0.45 s to load and ≈ 0.2 s more at exit; on two threads the
+#: orbital basis saves ≈ 55 µs of wall time per wedge point at one energy (Ta 50³:
+#: 0.14 s against 0.31 s in the band basis, 3107 points).
 COMPILED_WORK = 10_000
 
 

@@ -4,9 +4,12 @@ Each k-point's matrices (≈ 70 complex N × N) stay in the core's cache, the pr
 to BLAS through ``np.dot``, and the loop runs without the GIL, so the engine's threads
 share the k-point blocks fully. Inside, matrices are spin-major (``spin · M + orbital``,
 M = N/2, :func:`~orbdiff.observables.orbital.spin_major_order`), so that spin blocks
-are contiguous: the unit and Pauli sources share two half products
-(:func:`_spin_sources`), and the Pauli and spin-independent currents are paired
-through their orbital factors (:func:`_kronecker_pairings`).
+are contiguous. The currents are paired with the spin contractions of the sources
+through their orbital factors (:func:`_kronecker_pairings`); the unit and Pauli
+sources are contracted straight from two half products (:func:`_half_products`,
+:func:`_pauli_contractions`), the ``A ⊗ 1`` sources after one product for all of them
+(:func:`_orbital_contractions`). Operators of any other form, and spinful hoppings,
+take dense products (:func:`_currents`, :func:`_sources`).
 """
 
 from __future__ import annotations
