@@ -96,6 +96,17 @@ def measure(function, repeat: int) -> tuple[float, float, object]:
     return statistics.median(times), peak_rss_mib(), result
 
 
+def interleaved(runs: dict, rounds: int) -> dict[str, list[float]]:
+    """Wall times (s) of each run, ``rounds`` times, the runs taken in turn in each round."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, function in runs.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def peak_rss_mib() -> float:
     """Peak resident set size of this process in MiB (each case runs in its own process)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -269,6 +280,8 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
     chooses (at 50³ the band basis: below ``orbital.COMPILED_WORK``),
     ``orbital_basis_seconds`` the same with ``basis="orbital"`` (numba loaded outside the
     timing); E50 compares both per full-grid k-point with the batched direct reference.
+    The runs and the reference are timed in turn, round by round (at least 5 rounds):
+    times are medians over the rounds, ratios the median of the ratios within a round.
     ``error_estimate_seconds``
     is ``orbdiff.compute`` with ``error_estimate=True`` (the grid and its coarse partner
     ``round(0.8 N)``, plus symmetrization and the result), the figure of the E100 target.
@@ -280,10 +293,19 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
     coarse = KGrid(model.crystal, coarse_grid(grid))
     n_wedge = len(sampling(model, kgrid).points)
     n_coarse = len(sampling(model, coarse).points)
-    seconds, peak, _ = measure(lambda: compute_diffusion(model, kgrid, energy, GAMMA), repeat)
-    cpu = _cpu_seconds(lambda: compute_diffusion(model, kgrid, energy, GAMMA))
-    orbital_seconds, _, _ = measure(
-        lambda: compute_diffusion(model, kgrid, energy, GAMMA, basis="orbital"), repeat)
+    runs = {"band": lambda: compute_diffusion(model, kgrid, energy, GAMMA),
+            "orbital": lambda: compute_diffusion(model, kgrid, energy, GAMMA, basis="orbital")}
+    if grid == 50:
+        sample = kgrid.cartesian[np.random.default_rng(0).choice(kgrid.n_points, 64)]
+        runs["reference"] = lambda: direct_diffusivities_vectorized(model, sample, energy,
+                                                                    GAMMA)
+    # in turn, round by round: the machine's speed drifts over seconds, and a ratio of two
+    # runs measured far apart carries that drift
+    rounds = interleaved(runs, max(repeat, 5))
+    seconds = statistics.median(rounds["band"])
+    orbital_seconds = statistics.median(rounds["orbital"])
+    peak = peak_rss_mib()
+    cpu = _cpu_seconds(runs["band"])
     estimated, peak, _ = measure(lambda: orbdiff.compute(
         "diffusivity", model, grid=grid, energies=energy, gamma=GAMMA, error_estimate=True),
         repeat)
@@ -296,16 +318,18 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
            "orbital_basis_seconds": orbital_seconds,
            "error_estimate_calibration_units": estimated / unit}
     if grid == 50:
-        sample = kgrid.cartesian[np.random.default_rng(0).choice(kgrid.n_points, 64)]
-        # the median of ``repeat`` runs, as for the engine: one run of 64 points is ≈ 25 ms
-        reference, _, _ = measure(
-            lambda: direct_diffusivities_vectorized(model, sample, energy, GAMMA), repeat)
-        reference_cpu = _cpu_seconds(
-            lambda: direct_diffusivities_vectorized(model, sample, energy, GAMMA))
+        def speedups(name: str) -> list[float]:
+            """Per round: reference per k-point over the run per full-grid k-point."""
+            return [reference / len(sample) / (run / kgrid.n_points)
+                    for reference, run in zip(rounds["reference"], rounds[name], strict=True)]
+
+        reference = statistics.median(rounds["reference"])
+        reference_cpu = _cpu_seconds(runs["reference"])
         row |= {"reference_us_per_k": 1e6 * reference / len(sample),
-                "speedup_per_full_grid_k": reference / len(sample) / (seconds / kgrid.n_points),
-                "orbital_basis_speedup_per_full_grid_k": reference / len(sample) / (
-                    orbital_seconds / kgrid.n_points),
+                "speedup_per_full_grid_k": statistics.median(speedups("band")),
+                "orbital_basis_speedup_per_full_grid_k": statistics.median(speedups("orbital")),
+                "orbital_basis_speedup_range": [min(speedups("orbital")),
+                                                max(speedups("orbital"))],
                 # CPU seconds against CPU seconds: meaningful on a loaded machine too
                 "cpu_speedup_per_full_grid_k": reference_cpu / len(sample) / (
                     cpu / kgrid.n_points)}
