@@ -69,6 +69,25 @@ def test_orbital_basis_equals_band_basis(models, name):
     _assert_traces_equal(got, _band_basis(model, points, weights, energies, operators))
 
 
+@pytest.mark.parametrize("pick", [
+    ("spin", [0, 1, 2]), ("orbital", [0, 1, 2]),  # no L sources / no Pauli sources
+    ("mixed", [4, 1, 5, 2]),  # L_y, σ_y, L_z, σ_z: kinds interleaved, out of order
+])
+def test_kronecker_path_takes_any_set_of_pauli_and_orbital_operators(models, pick):
+    """Sources and currents that are all σ_c or A ⊗ 1, in any number and order."""
+    model, centre = models["Ta"]
+    kind, indices = pick
+    everything = angular_momentum_operators(model)  # σx σy σz Lx Ly Lz
+    operators = (everything[:3] if kind == "spin" else everything[3:] if kind == "orbital"
+                 else everything)[indices]
+    points = _random_points(model, 7, seed=2)
+    weights = np.linspace(1.0, 3.0, 7)
+    energies = centre + np.array([0.0, 0.2])
+    got = orbital_traces(OrbitalData.from_model(model, points, weights), energies, GAMMA,
+                         operators)
+    _assert_traces_equal(got, _band_basis(model, points, weights, energies, operators))
+
+
 def test_any_hermitian_operators_take_the_dense_path(models):
     """Pauli, L, a shell projector and an operator with no Kronecker structure, mixed."""
     model, centre = models["Ta"]
