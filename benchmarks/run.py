@@ -97,12 +97,16 @@ def measure(function, repeat: int) -> tuple[float, float, object]:
 
 
 def interleaved(runs: dict, rounds: int) -> dict[str, list[float]]:
-    """Wall times (s) of each run, ``rounds`` times, the runs taken in turn in each round."""
+    """Wall times (s) of each run, ``rounds`` times, the runs taken in turn in each round.
+
+    The order rotates from round to round, so that no run always follows the same one.
+    """
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(rounds):
-        for name, function in runs.items():
+    names = list(runs)
+    for index in range(rounds):
+        for name in names[index % len(names):] + names[:index % len(names)]:
             start = time.perf_counter()
-            function()
+            runs[name]()
             times[name].append(time.perf_counter() - start)
     return times
 
@@ -279,7 +283,8 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
     ``seconds`` is ``compute_diffusion`` on the grid (no error estimate) as the engine
     chooses (at 50³ the band basis: below ``orbital.COMPILED_WORK``),
     ``orbital_basis_seconds`` the same with ``basis="orbital"`` (numba loaded outside the
-    timing); E50 compares both per full-grid k-point with the batched direct reference.
+    timing); case E1 (row E50) compares both per full-grid k-point with the batched
+    direct reference.
     The runs and the reference are timed in turn, round by round (at least 5 rounds):
     times are medians over the rounds, ratios the median of the ratios within a round.
     ``error_estimate_seconds``
@@ -301,11 +306,11 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
                                                                     GAMMA)
     # in turn, round by round: the machine's speed drifts over seconds, and a ratio of two
     # runs measured far apart carries that drift
-    rounds = interleaved(runs, max(repeat, 5))
-    seconds = statistics.median(rounds["band"])
-    orbital_seconds = statistics.median(rounds["orbital"])
-    peak = peak_rss_mib()
+    times = interleaved(runs, max(repeat, 5))
+    seconds = statistics.median(times["band"])
+    orbital_seconds = statistics.median(times["orbital"])
     cpu = _cpu_seconds(runs["band"])
+    orbital_cpu = _cpu_seconds(runs["orbital"])
     estimated, peak, _ = measure(lambda: orbdiff.compute(
         "diffusivity", model, grid=grid, energies=energy, gamma=GAMMA, error_estimate=True),
         repeat)
@@ -316,20 +321,21 @@ def fermi_only_case(grid: int, repeat: int, unit: float) -> dict:
            "threads": default_workers(), "error_grid": coarse_grid(grid)[0],
            "error_grid_wedge_points": n_coarse, "error_estimate_seconds": estimated,
            "orbital_basis_seconds": orbital_seconds,
+           "orbital_basis_cpu_us_per_wedge_point": 1e6 * orbital_cpu / n_wedge,
            "error_estimate_calibration_units": estimated / unit}
     if grid == 50:
         def speedups(name: str) -> list[float]:
             """Per round: reference per k-point over the run per full-grid k-point."""
-            return [reference / len(sample) / (run / kgrid.n_points)
-                    for reference, run in zip(rounds["reference"], rounds[name], strict=True)]
+            return [ref / len(sample) / (run / kgrid.n_points)
+                    for ref, run in zip(times["reference"], times[name], strict=True)]
 
-        reference = statistics.median(rounds["reference"])
+        band, orbital = speedups("band"), speedups("orbital")
+        reference = statistics.median(times["reference"])
         reference_cpu = _cpu_seconds(runs["reference"])
         row |= {"reference_us_per_k": 1e6 * reference / len(sample),
-                "speedup_per_full_grid_k": statistics.median(speedups("band")),
-                "orbital_basis_speedup_per_full_grid_k": statistics.median(speedups("orbital")),
-                "orbital_basis_speedup_range": [min(speedups("orbital")),
-                                                max(speedups("orbital"))],
+                "speedup_per_full_grid_k": statistics.median(band),
+                "orbital_basis_speedup_per_full_grid_k": statistics.median(orbital),
+                "orbital_basis_speedup_range": [min(orbital), max(orbital)],
                 # CPU seconds against CPU seconds: meaningful on a loaded machine too
                 "cpu_speedup_per_full_grid_k": reference_cpu / len(sample) / (
                     cpu / kgrid.n_points)}

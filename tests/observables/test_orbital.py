@@ -8,6 +8,7 @@ import orbdiff
 from orbdiff.observables import BandData, charge_traces, density_of_states, kubo_traces, orbital
 from orbdiff.observables.kernels import green_traces, orbital_energies
 from orbdiff.observables.orbital import (
+    OperatorStructure,
     OrbitalData,
     orbital_basis_pays,
     orbital_traces,
@@ -69,17 +70,27 @@ def test_orbital_basis_equals_band_basis(models, name):
     _assert_traces_equal(got, _band_basis(model, points, weights, energies, operators))
 
 
-@pytest.mark.parametrize("pick", [
-    ("spin", [0, 1, 2]), ("orbital", [0, 1, 2]),  # no L sources / no Pauli sources
-    ("mixed", [4, 1, 5, 2]),  # L_y, σ_y, L_z, σ_z: kinds interleaved, out of order
+@pytest.mark.parametrize(("name", "pick"), [
+    ("Ta", ("spin", [0, 1, 2])), ("Ta", ("orbital", [0, 1, 2])),  # no L / no Pauli sources
+    ("Ta", ("mixed", [4, 1, 5, 2])),  # L_y, σ_y, L_z, σ_z: kinds interleaved, out of order
+    ("Ta", ("projector", [0, 1])),  # σ_x and the s-shell projector ⊗ 1₂
+    ("toy", ("mixed", [5, 0])),  # M = 3: L_z, σ_x
 ])
-def test_kronecker_path_takes_any_set_of_pauli_and_orbital_operators(models, pick):
-    """Sources and currents that are all σ_c or A ⊗ 1, in any number and order."""
-    model, centre = models["Ta"]
+def test_kronecker_path_takes_any_set_of_pauli_and_orbital_operators(models, name, pick):
+    """Sources and currents that are all 1 ⊗ σ_c or A ⊗ 1, in any number and order."""
+    model, centre = models[name]
     kind, indices = pick
     everything = angular_momentum_operators(model)  # σx σy σz Lx Ly Lz
+    if kind == "projector":
+        s_shell = np.zeros(model.n_orbitals)
+        s_shell[0] = 1.0
+        everything = np.stack([everything[0], np.kron(np.diag(s_shell), np.eye(2))])
     operators = (everything[:3] if kind == "spin" else everything[3:] if kind == "orbital"
                  else everything)[indices]
+    structure = OperatorStructure.of(operators)
+    assert all(p is not None or o is not None  # no dense operator: the Kronecker path
+               for p, o in zip(structure.pauli, structure.orbital, strict=True))
+    assert not getattr(model, "spinful_hoppings", True)
     points = _random_points(model, 7, seed=2)
     weights = np.linspace(1.0, 3.0, 7)
     energies = centre + np.array([0.0, 0.2])

@@ -26,9 +26,9 @@ benchmarks/run.py, case K-basis, measures where it wins
 
 The loop over k-points is compiled (:mod:`orbdiff.observables.orbital_compiled`): it
 keeps each k-point's matrices in the core's cache and releases the GIL, so the engine's
-threads share the blocks. Loading numba costs about 0.5 s per process, so
-:func:`orbital_basis_pays` takes this basis only for runs large enough to pay for loading it
-(:data:`COMPILED_WORK`).
+threads share the blocks. Loading numba costs about 0.45 s per process (and about 0.2 s
+at its exit), so :func:`orbital_basis_pays` takes this basis only for runs large enough
+to pay for loading it (:data:`COMPILED_WORK`).
 """
 
 from __future__ import annotations
@@ -136,10 +136,15 @@ def _structure(shape: tuple[int, ...], data: bytes) -> OperatorStructure:
     return OperatorStructure(matrices, pauli, orbital)
 
 
-#: k-points × energies from which loading numba pays for the orbital basis. In a fresh
-#: process numba costs ≈ 0.45 s to load and ≈ 0.2 s more at exit; on two threads the
-#: orbital basis saves ≈ 55 µs of wall time per wedge point at one energy (Ta 50³:
-#: 0.14 s against 0.31 s in the band basis, 3107 points).
+#: Point-energies (``points`` as the engine counts them, ``N_k / |G|``, about the wedge's
+#: size, times the energies) from which the orbital basis is taken. At one energy this is
+#: about the break-even of a fresh process: numba costs ≈ 0.45 s to load and ≈ 0.2 s at
+#: exit, and on two threads the orbital basis saves ≈ 55–60 µs of wall time per wedge
+#: point (Ta 50³: 0.14 s against 0.32 s, 3107 points), 0.65 s / 55 µs ≈ 1.2 × 10⁴. It is
+#: set a little lower, so that a 100³ run and its 80³ error grid (20 833 and 10 667) take
+#: the same basis. At 2–4 energies the saving per point-energy is smaller (case K-basis:
+#: about 36, 23 and 9 µs), so a fresh process just above the threshold can lose up to
+#: ≈ 0.3 s there; a process that runs more than once gains.
 COMPILED_WORK = 10_000
 
 
@@ -148,7 +153,8 @@ def orbital_basis_pays(points: float, n_energies: int) -> bool:
 
     Only the run decides (not what the process loaded before), so the same inputs give
     the same numbers in every process: at least :data:`COMPILED_WORK` point-energies;
-    below, loading numba would cost more than the band basis.
+    below, loading numba would cost more than the band basis. ``points`` is the engine's
+    count ``N_k / |G|`` (2604 at Ta 50³, whose wedge has 3107 points).
     """
     return points * n_energies >= COMPILED_WORK
 

@@ -4,12 +4,15 @@ Each k-point's matrices (≈ 70 complex N × N) stay in the core's cache, the pr
 to BLAS through ``np.dot``, and the loop runs without the GIL, so the engine's threads
 share the k-point blocks fully. Inside, matrices are spin-major (``spin · M + orbital``,
 M = N/2, :func:`~orbdiff.observables.orbital.spin_major_order`), so that spin blocks
-are contiguous. The currents are paired with the spin contractions of the sources
-through their orbital factors (:func:`_kronecker_pairings`); the unit and Pauli
-sources are contracted straight from two half products (:func:`_half_products`,
-:func:`_pauli_contractions`), the ``A ⊗ 1`` sources after one product for all of them
-(:func:`_orbital_contractions`). Operators of any other form, and spinful hoppings,
-take dense products (:func:`_currents`, :func:`_sources`).
+are contiguous. Operators are written orbital ⊗ spin, as in the engine: ``A ⊗ 1`` acts
+on the orbital index (stored as diag(A, A)), ``1 ⊗ σ_c`` on the spin. The stored
+sources are ``Y† = C S G^A`` (:mod:`orbdiff.observables.orbital`). The currents are
+paired with the spin contractions of the sources through their orbital factors
+(:func:`_kronecker_pairings`); the unit and Pauli sources are contracted straight from
+two half products (:func:`_half_products`, :func:`_pauli_contractions`), the ``A ⊗ 1``
+sources after one product with C for all of them (:func:`_orbital_contractions`).
+Operators of any other form, and spinful hoppings, take dense products
+(:func:`_currents`, :func:`_sources`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ __all__ = ["compiled_traces", "orbital_block_traces", "warm"]
 
 @numba.njit(cache=True, nogil=True)
 def _orbital_rows(factor, matrix, out):  # pragma: no cover  (compiled)
-    """``out = (1₂ ⊗ A) M``: the (M, M) factor A on both spin halves of the rows of M."""
+    """``out = (A ⊗ 1₂) M``: the (M, M) factor A on both spin halves of the rows of M."""
     m = factor.shape[0]
     np.dot(factor, matrix[:m], out[:m])
     np.dot(factor, matrix[m:], out[m:])
@@ -35,7 +38,7 @@ def _orbital_rows(factor, matrix, out):  # pragma: no cover  (compiled)
 
 @numba.njit(cache=True, nogil=True)
 def _stacked_rows(stacked, matrix, work, out):  # pragma: no cover  (compiled)
-    """``out[i] = (1₂ ⊗ A_i) M`` for (r M', M') factors A_i stacked as ``stacked`` (r M', M').
+    """``out[i] = (A_i ⊗ 1₂) M`` for (M', M') factors A_i stacked as ``stacked`` (r M', M').
 
     Two products, one per spin half of the rows of M, through ``work`` (r M', N).
     """
@@ -110,8 +113,9 @@ def _half_products(c, g_a, c_half, g_split, halves):  # pragma: no cover  (compi
     """``halves[a] = C[:, a] [G^A[0] | G^A[1]] = [P_a0 | P_a1]``, ``P_ab = C[:, a] G^A[b]``.
 
     Spin block a of the columns of C times spin block b of the rows of G^A: two products
-    from which every source ``S ⊗ 1`` with S = 1, σ follows, ``C (S ⊗ 1) G^A =
-    Σ_ab S[a, b] P_ab`` (:func:`_pauli_contractions`).
+    from which every source ``1 ⊗ S`` with S = 1, σ_c follows, ``C (1 ⊗ S) G^A =
+    Σ_ab S[a, b] P_ab`` (:func:`_pauli_contractions`). ``g_split`` keeps
+    ``[G^A[0] | G^A[1]]`` for :func:`_orbital_contractions` at the same k-point and energy.
     """
     n = g_a.shape[0]
     m = n // 2
@@ -132,11 +136,15 @@ def _times_i(value):  # pragma: no cover  (compiled)
 def _pauli_contractions(halves, pauli, z):  # pragma: no cover  (compiled)
     """Spin contractions of the unit and Pauli sources, straight from the half products.
 
-    ``z[B, 3 s + i] = Σ_ab conj(B[a, b]) (Y_si)_ab`` (M × M blocks) for B = 1, σ_x, σ_y,
-    σ_z, with ``Y = C (S ⊗ 1) G^A`` from ``halves = [P_a0 | P_a1]``: for the unit source
-    ``Y = P₀₀ + P₁₁`` and only B = 1 (its current, the charge current, needs no more);
-    for σ_x, σ_z ``Y = D = P₀₁ + P₁₀``, ``P₀₀ − P₁₁``; for σ_y ``Y = i D``,
-    ``D = P₁₀ − P₀₁``. Y itself is never stored.
+    ``z[B, 3 s + i] = Σ_ab conj(B[a, b]) (Y†_si)_ab`` (M × M blocks) for B = 1, σ_x, σ_y,
+    σ_z, where ``Y† = C (1 ⊗ S) G^A`` is a sum of ``halves = [P_a0 | P_a1]``:
+
+    - the unit source (s = 0): ``Y† = P₀₀ + P₁₁``, and only B = 1, since it is paired
+      with the charge current alone;
+    - σ_x: ``Y† = P₀₁ + P₁₀``; σ_z: ``Y† = P₀₀ − P₁₁``;
+    - σ_y: ``Y† = i D`` with ``D = P₁₀ − P₀₁``.
+
+    Y† itself is never stored.
     """
     n = halves.shape[-1] // 2
     m = n // 2
@@ -157,31 +165,42 @@ def _pauli_contractions(halves, pauli, z):  # pragma: no cover  (compiled)
             row = 3 * s + i
             for o in range(m):
                 up, down = i * n + o, i * n + m + o
+                if c == 1:
+                    _sigma_y_row(first, second, up, down, m, z[:, row, o])
+                    continue
                 for r in range(m):
                     d00 = first[up, r] + sign * second[up, r]
                     d01 = first[up, m + r] + sign * second[up, m + r]
                     d10 = first[down, r] + sign * second[down, r]
                     d11 = first[down, m + r] + sign * second[down, m + r]
-                    if c == 1:  # Y = i D
-                        z[0, row, o, r] = _times_i(d00 + d11)
-                        z[1, row, o, r] = _times_i(d01 + d10)
-                        z[2, row, o, r] = d10 - d01
-                        z[3, row, o, r] = _times_i(d00 - d11)
-                    else:
-                        z[0, row, o, r] = d00 + d11
-                        z[1, row, o, r] = d01 + d10
-                        z[2, row, o, r] = _times_i(d01 - d10)
-                        z[3, row, o, r] = d00 - d11
+                    z[0, row, o, r] = d00 + d11
+                    z[1, row, o, r] = d01 + d10
+                    z[2, row, o, r] = _times_i(d01 - d10)
+                    z[3, row, o, r] = d00 - d11
+
+
+@numba.njit(cache=True, nogil=True)
+def _sigma_y_row(first, second, up, down, m, out):  # pragma: no cover  (compiled)
+    """One row of the σ_y contractions: ``Y† = i D``, ``D = first − second`` (P₁₀ − P₀₁)."""
+    for r in range(m):
+        d00 = first[up, r] - second[up, r]
+        d01 = first[up, m + r] - second[up, m + r]
+        d10 = first[down, r] - second[down, r]
+        d11 = first[down, m + r] - second[down, m + r]
+        out[0, r] = _times_i(d00 + d11)
+        out[1, r] = _times_i(d01 + d10)
+        out[2, r] = d10 - d01  # i · i (d01 − d10)
+        out[3, r] = _times_i(d00 - d11)
 
 
 @numba.njit(cache=True, nogil=True)
 def _spin_contractions(y, column, row, z):  # pragma: no cover  (compiled)
-    """``z[B, row + i] = Σ_ab conj(B[a, b]) Y_ab`` for B = 1, σ_x, σ_y, σ_z.
+    """``z[B, row + i] = Σ_ab conj(B[a, b]) (Y†_i)_ab`` for B = 1, σ_x, σ_y, σ_z.
 
-    Y_i is the (N × N) block of ``y`` at rows ``i N`` and columns ``column``, i = 0, 1, 2,
-    and ``Y_ab`` its (M × M) spin blocks.
+    ``Y†_i`` is the (N × N) block of ``y`` at rows ``i N … i N + N − 1`` and columns
+    ``column … column + N − 1``, i = 0, 1, 2, and ``(Y†_i)_ab`` its (M × M) spin blocks.
     """
-    m = y.shape[0] // 6
+    m = z.shape[-1]
     n = 2 * m
     for i in range(3):
         for o in range(m):
@@ -224,12 +243,12 @@ def _orbital_currents(stacked, weight, side, x, out):  # pragma: no cover  (comp
 
 @numba.njit(cache=True, nogil=True)
 def _orbital_contractions(c, g_split, indices, stacked, work, q, y, z):  # pragma: no cover
-    """Spin contractions (:func:`_spin_contractions`) of ``Y_l = C (1 ⊗ A_l) G^A`` for the
-    operators A_l ⊗ 1 at ``indices`` (not Pauli matrices), in two products.
+    """Spin contractions (:func:`_spin_contractions`) of ``Y†_l = C (A_l ⊗ 1) G^A`` for
+    the operators ``A_l ⊗ 1`` at ``indices`` (L, shell projectors: not Pauli matrices).
 
-    ``work = [A_1; A_2; …] [G^A[0] | G^A[1]]`` (``stacked`` (L M, M), ``g_split`` from
-    :func:`_half_products`) gives ``q = [(1 ⊗ A_1) G^A | (1 ⊗ A_2) G^A | …]`` (N, L N), and
-    ``y = C q`` (3N, L N) every Y_l at once.
+    Two products: ``work = [A_1; A_2; …] [G^A[0] | G^A[1]]`` (``stacked`` (L M, M),
+    ``g_split`` from :func:`_half_products`) gives ``q = [(A_1 ⊗ 1) G^A | (A_2 ⊗ 1) G^A |
+    …]`` (N, L N), and ``y = C q`` (3N, L N) every Y†_l at once.
     """
     m = stacked.shape[1]
     n = 2 * m
@@ -336,7 +355,9 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
     work_factors = np.empty((len(orbital_sources) * m, 2 * n), np.complex128)
     q_factors = np.empty((n, len(orbital_sources) * n), np.complex128)
     y_factors = np.empty((3 * n, len(orbital_sources) * n), np.complex128)
-    z = np.zeros((4, 3 * n_s, m, m), np.complex128)  # σ contractions of the unit source: 0
+    # rows z[1:, 0:3] (the unit source, B ≠ 1) are never written: their products in
+    # _kronecker_pairings are discarded
+    z = np.zeros((4, 3 * n_s, m, m), np.complex128)
     c_half = np.empty((2, 3 * n, m), np.complex128)
     halves = np.empty((2, 3 * n, 2 * n), np.complex128)
     g_split = np.empty((m, 2 * n), np.complex128)
@@ -375,7 +396,7 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
                 np.dot(g_r, w[i], c[i * n : (i + 1) * n])
             # Σ w Im Tr[J Y] = −Σ w Im Tr[J Y†] = −⟨i w J, Y†⟩ (real inner product)
             if kronecker:
-                _half_products(c, g_a, c_half, g_split, halves)
+                _half_products(c, g_a, c_half, g_split, halves)  # fills g_split, used next
                 _pauli_contractions(halves, pauli, z)
                 _orbital_contractions(c, g_split, orbital_sources, stacked_factors,
                                       work_factors, q_factors, y_factors, z)
@@ -439,7 +460,7 @@ def compiled_traces(data: OrbitalData, energies: np.ndarray, gamma: float,
 
 
 def warm() -> None:
-    """Load numba and the cached loop (≈ 0.5 s once per process) before a run times it."""
+    """Load numba and the cached loop (≈ 0.45 s once per process) before a run times it."""
     structure = OperatorStructure.of(np.kron(np.eye(1), pauli_matrices()[2])[None])
     data = OrbitalData(np.zeros((1, 2, 2), dtype=complex), np.zeros((1, 3, 1, 1), dtype=complex),
                        True, np.ones(1))

@@ -83,7 +83,8 @@ def compute_diffusion(
         (:mod:`orbdiff.observables.orbital`) or in the band basis. "auto" (default)
         takes the orbital basis for up to ``orbital_energies(N)`` energies in runs of at
         least ``orbital.COMPILED_WORK`` wedge point-energies (below, loading numba,
-        ≈ 0.5 s once per process, costs more than it saves). All give the same tensors
+        ≈ 0.45 s once per process and ≈ 0.2 s at its exit, costs more than it saves).
+        All give the same tensors
         (to 10⁻¹²); the choice depends on the inputs only.
 
     Returns
