@@ -33,11 +33,12 @@ SMALL_MODEL = 8
 #: Up to this many (energy, Γ) pairs the traces are evaluated in the orbital basis
 #: without eigenvectors (:mod:`orbdiff.observables.orbital`), beyond it the
 #: diagonalization pays for itself: benchmarks/run.py, case K-basis, whole block per
-#: k-point on one thread, Ta (N = 18): orbital 74, 138, 260, 384 µs against band 166,
-#: 208, 338, 397 at 1, 2, 4 and 6 energies ...
+#: k-point on one thread, Ta (N = 18): orbital 67, 123, 191, 273, 364 µs against band
+#: 178, 195, 259, 309, 408 at 1, 2, 3, 4 and 6 energies (at 6 another run tied, 443
+#: against 443; table in docs/performance.md) ...
 ORBITAL_ENERGIES = 4
-#: ... and small models (N ≤ SMALL_MODEL; toy N = 6: 16 against 21 µs at one energy,
-#: 28 against 27 at two).
+#: ... and small models (N ≤ SMALL_MODEL; toy N = 6: 12 against 25 µs at one energy;
+#: 21 against 26 at two, a margin kept out of the rule, docs/performance.md).
 ORBITAL_ENERGIES_SMALL = 1
 
 #: Above this many energies the charge traces use partial fractions too (the Kubo

@@ -331,6 +331,7 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
     kubo = np.zeros((n_e, 3, 3))
     dos = np.zeros(n_e)
     shifted = np.empty((n, n), np.complex128)
+    minus_h = np.empty((n, n), np.complex128)
     g_a = np.empty((n, n), np.complex128)
     spectral = np.empty((n, n), np.complex128)
     v = np.zeros((3, n, n), np.complex128)
@@ -379,10 +380,12 @@ def orbital_block_traces(hamiltonian, velocities, spinless, weights, energies, g
             _currents(velocities[k], v, spinless, weights[k], pauli, is_orbital, orbital,
                       dense, spin, currents)
         left = currents.reshape(3 * n_s, n * n).view(np.float64)
+        for p in range(n):  # −H(k), spin-major, once for all energies
+            for r in range(n):
+                minus_h[p, r] = -hamiltonian[k, order[p], order[r]]
         for e in range(n_e):
+            shifted[:] = minus_h
             for p in range(n):
-                for r in range(n):
-                    shifted[p, r] = -hamiltonian[k, order[p], order[r]]
                 shifted[p, p] += energies[e] + 1j * gamma
             g_r = np.ascontiguousarray(np.linalg.inv(shifted))
             for p in range(n):

@@ -82,10 +82,10 @@ def compute_diffusion(
         Where the traces are evaluated: in the orbital basis without eigenvectors
         (:mod:`orbdiff.observables.orbital`) or in the band basis. "auto" (default)
         takes the orbital basis for up to ``orbital_energies(N)`` energies in runs of at
-        least ``orbital.COMPILED_WORK`` wedge point-energies (below, loading numba,
-        ≈ 0.45 s once per process and ≈ 0.2 s at its exit, costs more than it saves).
-        All give the same tensors
-        (to 10⁻¹²); the choice depends on the inputs only.
+        least ``orbital.COMPILED_WORK`` point-energies, ``N_k / |G|`` × energies (below,
+        loading numba, ≈ 0.45 s once per process and ≈ 0.2 s at its exit, costs more
+        than it saves). All give the same tensors (to 10⁻¹²); the choice depends on the
+        inputs only.
 
     Returns
     -------
